@@ -1,0 +1,1 @@
+"""How figures get in: read -> normalise -> check -> load. No streamlit import here."""

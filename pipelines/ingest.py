@@ -1,0 +1,82 @@
+"""One uploaded file from bytes to a submission: read -> normalise -> check -> load."""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from indicators.catalogue import catalogue
+from pipelines import store
+from pipelines.normalise import normalise
+from pipelines.problems import Problem, UploadError
+from pipelines.read import read_upload
+from pipelines.schema import Context, check
+
+STORED_COLUMNS = ["indicator", "area_code", "period", "granularity", "value", "numerator",
+                  "denominator", "note", "row_number"]
+
+
+@dataclass
+class FileReport:
+    file: str
+    status: str                      # accepted | unchanged | rejected
+    rows: int = 0
+    submission_id: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    total_problems: int = 0
+    dry_run: bool = False
+    rows_frame: pd.DataFrame | None = None  # the checked rows (for previews), never serialised
+
+    def to_json(self, lang: str = "en") -> dict:
+        return {"file": self.file, "status": self.status, "rows": self.rows,
+                "submission_id": self.submission_id, "dry_run": self.dry_run,
+                "total_errors": self.total_problems,
+                "errors": [p.to_json(lang) for p in self.problems]}
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def check_upload(content: bytes, name: str, *, scope_province: str | None = None,
+                 today: dt.date | None = None) -> tuple[pd.DataFrame | None, list[Problem], int]:
+    """Validate a file without touching the store: (rows ready to load or None, problems, total)."""
+    ctx = Context(catalogue(), today or dt.date.today(), scope_province)
+    try:
+        table = read_upload(content, name)  # unchecked
+        data = normalise(table, scope_province)
+    except UploadError as exc:
+        return None, exc.problems, len(exc.problems)
+    problems, total = check(data, ctx)
+    if problems:
+        return None, problems, total
+    rows = data.frame.assign(row_number=data.rows.astype("int32"))[STORED_COLUMNS]
+    rows = rows.astype({"indicator": str, "area_code": str, "period": str, "granularity": str,
+                        "note": object})
+    return rows.reset_index(drop=True), [], 0
+
+
+def ingest_bytes(conn: duckdb.DuckDBPyConnection | None, content: bytes, name: str, *,
+                 user: str | None = None, scope_province: str | None = None, dry_run: bool = False,
+                 today: dt.date | None = None, received_at: dt.datetime | None = None,
+                 synthetic: bool = False) -> FileReport:
+    """Check one file and, unless dry_run, load it as a submission (all or nothing)."""
+    sha = hashlib.sha256(content).hexdigest()
+    if conn is not None and (found := store.find_submission(conn, sha)):
+        return FileReport(name, "unchanged", rows=found[1], submission_id=found[0], dry_run=dry_run)
+    rows, problems, total = check_upload(content, name, scope_province=scope_province, today=today)
+    if rows is None:
+        return FileReport(name, "rejected", problems=problems, total_problems=total, dry_run=dry_run)
+    if dry_run or conn is None:
+        return FileReport(name, "accepted", rows=len(rows), dry_run=True, rows_frame=rows)
+    meta = store.SubmissionMeta(name, sha, user or default_user(), scope_province or "national",
+                                received_at, synthetic)
+    sid = store.load_submission(conn, rows, meta)
+    return FileReport(name, "accepted", rows=len(rows), submission_id=sid, rows_frame=rows)

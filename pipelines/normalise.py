@@ -1,0 +1,127 @@
+"""Turn a RawTable of strings into typed columns: canonical headers, codes, periods, numbers.
+
+Parsing runs on unique values (codes and periods repeat) or on whole columns (numbers), never
+row by row in Python. What cannot be parsed becomes null here and a named problem in schema.py."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data import geography
+from indicators.periods import parse_periods
+from pipelines.problems import Problem, UploadError, file_problem
+from pipelines.read import RawTable
+
+# Canonical column -> accepted spellings (folded: lower case, no diacritics, '_' for spaces).
+HEADERS = {
+    "indicator": ["indicator", "chi_tieu", "ma_chi_tieu", "indicator_code"],
+    "area_code": ["area_code", "ma_dvhc", "ma_don_vi", "ma_dia_ban", "code"],
+    "area_name": ["area_name", "ten_dvhc", "ten_don_vi", "ten_dia_ban"],
+    "period": ["period", "ky", "ky_bao_cao"],
+    "value": ["value", "gia_tri"],
+    "numerator": ["numerator", "tu_so"],
+    "denominator": ["denominator", "mau_so"],
+    "note": ["note", "ghi_chu"],
+}
+# Columns the template adds for people to read; accepted and ignored.
+IGNORED = {"indicator_name", "ten_chi_tieu", "unit", "don_vi_tinh"}
+_LOOKUP = {alias: canon for canon, aliases in HEADERS.items() for alias in aliases}
+
+
+@dataclass
+class Normalised:
+    """Typed columns (`frame`) next to the original text (`raw`, canonical headers), same index."""
+
+    frame: pd.DataFrame
+    raw: pd.DataFrame
+    rows: pd.Series
+
+
+def canonical_headers(columns: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """Map the file's headers to canonical names; report unknown, repeated and missing ones."""
+    mapping, problems, seen = {}, [], {}
+    for col in columns:
+        key = geography.fold(col).replace(" ", "_")
+        canon = _LOOKUP.get(key)
+        if canon is None and key not in IGNORED:
+            problems.append(file_problem(
+                f"Cột '{col}' không có trong mẫu. Các cột: {', '.join(HEADERS)}.",
+                f"Column '{col}' is not in the template. Columns: {', '.join(HEADERS)}.", column=col))
+        elif canon and canon in seen:
+            problems.append(file_problem(f"Cột '{col}' trùng với cột '{seen[canon]}'.",
+                                         f"Column '{col}' repeats column '{seen[canon]}'.", column=col))
+        elif canon:
+            mapping[col], seen[canon] = canon, col
+    for need in ("indicator", "period", "value"):
+        if need not in seen:
+            problems.append(file_problem(f"Thiếu cột bắt buộc '{need}' (hoặc '{HEADERS[need][1]}').",
+                                         f"Missing required column '{need}' (or '{HEADERS[need][1]}').", column=need))
+    if "area_code" not in seen and "area_name" not in seen:
+        problems.append(file_problem("Thiếu cột 'area_code' (ma_dvhc) hoặc 'area_name' (ten_dvhc).",
+                                     "Missing column 'area_code' (ma_dvhc) or 'area_name' (ten_dvhc).",
+                                     column="area_code"))
+    return mapping, problems
+
+
+def parse_numbers(text: pd.Series) -> pd.Series:
+    """'94,7', '94.7 %', '1.234,5', '1,234.5' -> float; blanks -> NaN; garbage -> NaN."""
+    s = text.astype("string").str.strip()
+    out = pd.to_numeric(s, errors="coerce")
+    todo = out.isna() & s.ne("") & s.notna()
+    if todo.any():
+        t = s[todo].str.replace(r"[\s\u00a0%]", "", regex=True)
+        both = t.str.contains(",", regex=False) & t.str.contains(".", regex=False)
+        comma_last = t.str.rfind(",") > t.str.rfind(".")
+        t = t.mask(both & comma_last, t.str.replace(".", "", regex=False))
+        t = t.mask(both & ~comma_last, t.str.replace(",", "", regex=False))
+        t = t.str.replace(",", ".", regex=False)
+        out[todo] = pd.to_numeric(t, errors="coerce")
+    return out.astype("float64")
+
+
+def _map_unique(values: pd.Series, fn) -> np.ndarray:
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    return mapped[np.where(codes < 0, len(uniques), codes)]
+
+
+def normalise(table: RawTable, scope_province: str | None = None) -> Normalised:
+    """Canonical, typed columns; raises UploadError when the headers are wrong."""
+    mapping, problems = canonical_headers(list(table.frame.columns))
+    if problems:
+        raise UploadError(problems)
+    raw = table.frame[list(mapping)].rename(columns=mapping)
+    for col in HEADERS:
+        if col not in raw:
+            raw[col] = ""
+    raw = raw[list(HEADERS)]
+    frame = pd.DataFrame(index=raw.index)
+    frame["indicator"] = _map_unique(raw["indicator"], lambda v: str(v).strip().lower() or None)
+    codes = _map_unique(raw["area_code"], lambda v: geography.normalise_code(str(v)) or None)
+    frame["area_code"] = codes
+    names = raw["area_name"]
+    if names.ne("").any():
+        pairs = pd.Series(list(zip(names, codes)), index=raw.index)
+        frame["name_code"] = _map_unique(pairs, lambda p: _name_to_code(p[0], p[1], scope_province))
+        frame["area_code"] = frame["area_code"].where(frame["area_code"].notna(), frame["name_code"])
+    else:
+        frame["name_code"] = None
+    periods = parse_periods(raw["period"].where(raw["period"].ne(""), None))
+    frame[["period", "granularity", "period_start"]] = periods[["period", "granularity", "start"]]
+    for col in ("value", "numerator", "denominator"):
+        frame[col] = parse_numbers(raw[col])
+    frame["note"] = raw["note"].astype("string").str.strip().replace("", pd.NA)
+    return Normalised(frame, raw, table.rows)
+
+
+def _name_to_code(name: str, code: str | None, scope_province: str | None) -> str:
+    """The code a name resolves to, or a marker 'ERR:<reason>' kept for the problem message."""
+    if not str(name).strip():
+        return code or "ERR:empty"
+    province = scope_province
+    if code and len(code) == 5:
+        province = geography.commune_province().get(code, province)
+    m = geography.match_name(name, province)
+    return m.code if m.code else f"ERR:{m.reason}"

@@ -1,0 +1,165 @@
+"""Read an uploaded CSV or Excel file into a frame of strings, as Excel really writes them.
+
+Every cell stays text here; numbers, periods and codes are parsed in normalise.py. A file that
+cannot be read raises UploadError with a clear reason, never a parser traceback."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+import pandas as pd
+from charset_normalizer import from_bytes
+
+from pipelines.problems import UploadError, file_problem
+
+MAX_UPLOAD_MB = float(os.environ.get("NQ72_MAX_UPLOAD_MB", "64"))
+MAX_COLUMNS = 50
+MAX_HEADER_CHARS = 4096
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+_DELIMITERS = [",", ";", "\t", "|"]
+
+
+@dataclass
+class RawTable:
+    """Cells as text; `rows` holds the spreadsheet row number of each record (header = 1)."""
+
+    name: str
+    frame: pd.DataFrame
+    rows: pd.Series
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def read_upload(content: bytes, name: str) -> RawTable:
+    """Decode and parse one uploaded file (CSV, TSV, XLSX or XLS)."""
+    limit = int(MAX_UPLOAD_MB * 1024 * 1024)
+    if len(content) > limit:
+        raise UploadError([file_problem(
+            f"Tệp quá lớn ({len(content) / 1e6:.0f} MB); giới hạn là {MAX_UPLOAD_MB:g} MB. Hãy chia nhỏ tệp.",
+            f"File too large ({len(content) / 1e6:.0f} MB); the limit is {MAX_UPLOAD_MB:g} MB. Split the file.")])
+    if not content.strip():
+        raise UploadError([file_problem("Tệp rỗng.", "The file is empty.")])
+    if content[:4] == b"PK\x03\x04" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        frame = _read_excel(content)
+        return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index)))
+    text, encoding = decode(content)
+    delimiter = _sniff_delimiter(text)
+    frame = _read_csv(text, delimiter)
+    return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index), encoding, delimiter))
+
+
+def decode(content: bytes) -> tuple[str, str]:
+    """Text of a CSV in UTF-8 (with or without BOM), UTF-16, Windows-1258 or another legacy code page."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif content.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        if b"\x00" in content[:65536]:
+            raise _binary()
+        try:
+            return _nfc(content.decode("utf-8")), "utf-8"
+        except UnicodeDecodeError:
+            best = from_bytes(content[:262144]).best()
+            encoding = best.encoding if best is not None else "cp1258"
+    try:
+        text = content.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise _binary() from None
+    if "\x00" in text or _control_share(text) > 0.01:
+        raise _binary()
+    return _nfc(text), encoding
+
+
+def _nfc(text: str) -> str:
+    # Windows-1258 writes tone marks as combining characters; store composed letters.
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _control_share(text: str) -> float:
+    sample = text[:65536]
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
+    return bad / max(len(sample), 1)
+
+
+def _binary() -> UploadError:
+    return UploadError([file_problem(
+        "Tệp không phải văn bản CSV hay Excel (có byte nhị phân). Hãy lưu lại dưới dạng CSV UTF-8 hoặc XLSX.",
+        "The file is not CSV text or Excel (it contains binary bytes). Save it as CSV UTF-8 or XLSX.")])
+
+
+def _sniff_delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    if len(header) > MAX_HEADER_CHARS:
+        raise UploadError([file_problem(
+            f"Dòng tiêu đề quá dài ({len(header)} ký tự); tệp không đúng mẫu.",
+            f"The header line is too long ({len(header)} characters); the file does not follow the template.")])
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=False, engine="c")
+    except pd.errors.EmptyDataError:
+        raise UploadError([file_problem("Tệp rỗng.", "The file is empty.")]) from None
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            raise UploadError([file_problem(
+                f"Dòng {m[2]} có {m[3]} ô nhưng tiêu đề có {m[1]} cột (thừa dấu phân cách '{delimiter}'?).",
+                f"Row {m[2]} has {m[3]} cells but the header has {m[1]} columns (a stray '{delimiter}'?).")]) from None
+        raise UploadError([file_problem("Không đọc được tệp CSV: dấu ngoặc kép không khớp hoặc dòng hỏng.",
+                                        "Cannot parse the CSV: unbalanced quotes or a broken line.")]) from None
+    return frame
+
+
+def _read_excel(content: bytes) -> pd.DataFrame:
+    if content[:4] == b"PK\x03\x04":
+        _check_zip(content)
+    try:
+        frame = pd.read_excel(io.BytesIO(content), sheet_name=0, dtype=str, engine="calamine",
+                              keep_default_na=False, na_filter=False)
+    except Exception:  # calamine raises its own types for every broken workbook
+        raise UploadError([file_problem("Không mở được tệp Excel: tệp hỏng hoặc không phải XLSX/XLS.",
+                                        "Cannot open the Excel file: it is damaged or not XLSX/XLS.")]) from None
+    return frame
+
+
+def _check_zip(content: bytes) -> None:
+    """Refuse zip bombs before decompressing anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except zipfile.BadZipFile:
+        raise UploadError([file_problem("Tệp Excel hỏng (không phải tệp zip hợp lệ).",
+                                        "The Excel file is damaged (not a valid zip).")]) from None
+    if total > MAX_UNZIPPED_BYTES or total > 200 * max(len(content), 1):
+        raise UploadError([file_problem(
+            "Tệp Excel giải nén ra quá lớn; tệp bị từ chối để bảo vệ máy chủ.",
+            "The Excel file expands to an unreasonable size; rejected to protect the server.")])
+
+
+def _finish(table: RawTable) -> RawTable:
+    frame = table.frame
+    if frame.shape[1] > MAX_COLUMNS:
+        raise UploadError([file_problem(
+            f"Tệp có {frame.shape[1]} cột; mẫu chỉ có tối đa 9 cột.",
+            f"The file has {frame.shape[1]} columns; the template has at most 9.")])
+    frame.columns = [str(c).strip() for c in frame.columns]
+    # Rows that are entirely empty (a blank line, Excel's trailing rows) are not records.
+    empty = frame.eq("").all(axis=1)
+    if empty.any():
+        frame = frame[~empty]
+    if frame.empty:
+        raise UploadError([file_problem("Tệp chỉ có dòng tiêu đề, không có dòng số liệu nào.",
+                                        "The file has a header but no data rows.")])
+    table.frame = frame
+    table.rows = table.rows.loc[frame.index]
+    return table

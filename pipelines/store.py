@@ -1,0 +1,210 @@
+"""The DuckDB store: schema and migrations, the one write path, and the queries the CLI needs.
+
+Tables (documented for analysts in README.md):
+  submissions       one row per accepted file (who, when, SHA-256, scope, rows)
+  indicator_values  every value ever accepted, with its submission: the full history
+  latest            the newest value per (indicator, area_code, period), kept by load_submission
+  current_values    view over `latest`: what the dashboard shows
+  areas, indicators reference copies for SQL users; meta: key/value facts (e.g. synthetic)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from data import DEFAULT_DB, geography
+from indicators.catalogue import catalogue
+
+# Each migration moves the schema from version N-1 to N. Never edit one that has shipped.
+MIGRATIONS: list[list[str]] = [
+    [  # 1: submissions and the history of values
+        "create table schema_version (version integer not null, applied_at timestamp not null)",
+        "create sequence submission_seq start 1",
+        """create table submissions (
+            id integer primary key default nextval('submission_seq'),
+            file_name varchar not null, sha256 varchar not null, user_name varchar not null,
+            received_at timestamp not null, scope varchar not null, rows integer not null,
+            status varchar not null)""",
+        """create table indicator_values (
+            submission_id integer not null, row_number integer not null,
+            indicator varchar not null, area_code varchar not null, period varchar not null,
+            granularity varchar not null, value double not null, numerator double,
+            denominator double, note varchar)""",
+        """create view current_values as
+            select indicator, area_code, period, value, numerator, denominator, submission_id,
+                   granularity, note
+            from indicator_values
+            qualify row_number() over (partition by indicator, area_code, period
+                                       order by submission_id desc) = 1""",
+    ],
+    [  # 2: synthetic flag, meta, reference tables, and a maintained `latest` table for speed
+        "alter table submissions add column synthetic boolean default false",
+        "create table meta (key varchar primary key, value varchar not null)",
+        """create table areas (code varchar primary key, name varchar not null,
+            level varchar not null, province_code varchar not null)""",
+        """create table indicators (code varchar primary key, name_vi varchar not null,
+            name_en varchar not null, unit varchar not null, direction varchar not null)""",
+        """create table latest as
+            select indicator, area_code, period, value, numerator, denominator, submission_id,
+                   granularity, note
+            from current_values""",
+        "drop view current_values",
+        """create view current_values as
+            select indicator, area_code, period, value, numerator, denominator, submission_id,
+                   granularity, note
+            from latest""",
+    ],
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """A database problem to show a user (locked, read-only, newer schema)."""
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--db, else NQ72_DB, else data/nq72.duckdb."""
+    return Path(explicit or os.environ.get("NQ72_DB") or DEFAULT_DB)
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    exists = conn.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_version'").fetchone()[0]
+    if not exists:
+        return 0
+    return conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the database; return the version reached."""
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise StoreError(f"database schema v{current} is newer than this nq72 (v{SCHEMA_VERSION}); upgrade nq72")
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        conn.execute("begin transaction")
+        for statement in MIGRATIONS[version - 1]:
+            conn.execute(statement)
+        conn.execute("insert into schema_version values (?, current_timestamp)", [version])
+        conn.execute("commit")
+    if current < SCHEMA_VERSION:
+        refresh_reference(conn)
+    return SCHEMA_VERSION
+
+
+def refresh_reference(conn: duckdb.DuckDBPyConnection) -> None:
+    """Copy areas and indicator names into the database for people who query it with SQL."""
+    areas = geography.areas()[["code", "name", "level", "province_code"]]
+    inds = pd.DataFrame([{"code": i.code, "name_vi": i.name.vi, "name_en": i.name.en, "unit": i.unit,
+                          "direction": i.direction} for i in catalogue().indicators])
+    conn.execute("begin transaction")
+    conn.execute("delete from areas")
+    conn.register("areas_df", areas)
+    conn.execute("insert into areas select code, name, level, province_code from areas_df")
+    conn.execute("delete from indicators")
+    conn.register("indicators_df", inds)
+    conn.execute("insert into indicators select code, name_vi, name_en, unit, direction from indicators_df")
+    conn.execute("commit")
+    conn.unregister("areas_df")
+    conn.unregister("indicators_df")
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store; a writer creates and migrates it, a reader needs it to exist."""
+    p = db_path(path)
+    if read_only and not p.exists():
+        raise StoreError(f"no database at {p}: run `nq72 demo` or `nq72 ingest` first")
+    try:
+        if not read_only:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(str(p), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise StoreError(f"cannot open {p}: {exc}") from None
+    if not read_only:
+        migrate(conn)
+    elif schema_version(conn) < SCHEMA_VERSION:
+        conn.close()
+        raise StoreError(f"database {p} has an older schema; open it once with `nq72 ingest` or `nq72 demo`")
+    return conn
+
+
+@contextmanager
+def opened(path: str | os.PathLike | None = None, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    conn = connect(path, read_only)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class SubmissionMeta:
+    file_name: str
+    sha256: str
+    user_name: str
+    scope: str                      # "national" or the uploader's province code
+    received_at: dt.datetime | None = None
+    synthetic: bool = False
+
+
+def find_submission(conn: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, int] | None:
+    """(id, rows) of an accepted submission with this content, if any."""
+    return conn.execute("select id, rows from submissions where sha256 = ? and status = 'accepted' "
+                        "order by id limit 1", [sha256]).fetchone()
+
+
+def load_submission(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, meta: SubmissionMeta) -> int:
+    """Record a submission and its values in one transaction; all or nothing. Returns its id.
+
+    `rows` has indicator, area_code, period, granularity, value, numerator, denominator, note,
+    row_number. The only function that writes values."""
+    received = meta.received_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    conn.execute("begin transaction")
+    try:
+        sid = conn.execute(
+            "insert into submissions (file_name, sha256, user_name, received_at, scope, rows, status, synthetic)"
+            " values (?, ?, ?, ?, ?, ?, 'accepted', ?) returning id",
+            [meta.file_name, meta.sha256, meta.user_name, received, meta.scope, len(rows), meta.synthetic],
+        ).fetchone()[0]
+        conn.register("incoming", rows)
+        conn.execute(
+            "insert into indicator_values select ?, row_number, indicator, area_code, period, granularity,"
+            " value, numerator, denominator, note from incoming", [sid])
+        _before_latest_update()
+        conn.execute(
+            "delete from latest using incoming where latest.indicator = incoming.indicator"
+            " and latest.area_code = incoming.area_code and latest.period = incoming.period")
+        conn.execute(
+            "insert into latest select indicator, area_code, period, value, numerator, denominator, ?,"
+            " granularity, note from incoming", [sid])
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    finally:
+        conn.unregister("incoming")
+    return sid
+
+
+def _before_latest_update() -> None:
+    """Hook for tests that inject a failure in the middle of a load."""
+
+
+def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    conn.execute("insert or replace into meta values (?, ?)", [key, value])
+
+
+def get_meta(conn: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = conn.execute("select value from meta where key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def is_synthetic(conn: duckdb.DuckDBPyConnection) -> bool:
+    """True when any synthetic (demo) submission is in the store."""
+    return bool(conn.execute("select count(*) from submissions where synthetic").fetchone()[0])
