@@ -27,6 +27,7 @@ class Text(_Strict):
 
 
 class Document(_Strict):
+    short: Text
     vi: str
     en: str
     restated_in: str | None = None
@@ -85,7 +86,8 @@ class Target(_Strict):
             return f"{amount} {unit_txt} {since} {self.change.baseline_year} ({self.year})"
         if self.comparison == "range":
             return f"{_num(self.threshold, lang)}–{_num(self.upper, lang)} {unit} ({self.year})"
-        return f"{self.comparison} {_num(self.threshold, lang)} {unit} ({self.year})"
+        symbol = {">=": "≥"}.get(self.comparison, self.comparison)
+        return f"{symbol} {_num(self.threshold, lang)} {unit} ({self.year})"
 
 
 def _num(x: float | None, lang: str) -> str:
@@ -100,6 +102,7 @@ class Indicator(_Strict):
     unit: str
     direction: Literal["higher", "lower"]
     area_levels: tuple[AreaLevel, ...]
+    expected_levels: tuple[AreaLevel, ...] = ("province",)  # levels that must report each period
     periods: tuple[Granularity, ...]
     frequency: Granularity
     range: tuple[float, float]
@@ -119,6 +122,8 @@ class Indicator(_Strict):
     def _frequency_allowed(self) -> "Indicator":
         if self.frequency not in self.periods:
             raise ValueError(f"{self.code}: frequency {self.frequency} is not an allowed period")
+        if not set(self.expected_levels) <= set(self.area_levels):
+            raise ValueError(f"{self.code}: expected_levels must be among area_levels")
         return self
 
     @property

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from charset_normalizer import from_bytes
 
-from pipelines.problems import UploadError, file_problem
+from pipelines.problems import Problem, UploadError, file_problem
 
 MAX_UPLOAD_MB = float(os.environ.get("NQ72_MAX_UPLOAD_MB", "64"))
 MAX_COLUMNS = 50
@@ -36,11 +36,8 @@ class RawTable:
 
 def read_upload(content: bytes, name: str) -> RawTable:
     """Decode and parse one uploaded file (CSV, TSV, XLSX or XLS)."""
-    limit = int(MAX_UPLOAD_MB * 1024 * 1024)
-    if len(content) > limit:
-        raise UploadError([file_problem(
-            f"Tệp quá lớn ({len(content) / 1e6:.0f} MB); giới hạn là {MAX_UPLOAD_MB:g} MB. Hãy chia nhỏ tệp.",
-            f"File too large ({len(content) / 1e6:.0f} MB); the limit is {MAX_UPLOAD_MB:g} MB. Split the file.")])
+    if (too_big := size_problem(len(content))) is not None:
+        raise UploadError([too_big])
     if not content.strip():
         raise UploadError([file_problem("Tệp rỗng.", "The file is empty.")])
     if content[:4] == b"PK\x03\x04" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -50,6 +47,15 @@ def read_upload(content: bytes, name: str) -> RawTable:
     delimiter = _sniff_delimiter(text)
     frame = _read_csv(text, delimiter)
     return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index), encoding, delimiter))
+
+
+def size_problem(size: int) -> Problem | None:
+    """The problem of a file over the upload limit, or None."""
+    if size <= MAX_UPLOAD_MB * 1024 * 1024:
+        return None
+    return file_problem(
+        f"Tệp quá lớn ({size / 1e6:.0f} MB); giới hạn là {MAX_UPLOAD_MB:g} MB. Hãy chia nhỏ tệp.",
+        f"File too large ({size / 1e6:.0f} MB); the limit is {MAX_UPLOAD_MB:g} MB. Split the file.")
 
 
 def decode(content: bytes) -> tuple[str, str]:

@@ -1,0 +1,59 @@
+# The two commands: `make run` and `make test`. Everything they need is installed from here.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DB     ?= data/nq72.duckdb
+
+.PHONY: run test install install-test chromium demo bench check-contract lock clean
+
+run: install $(DB)
+	$(BIN)/nq72 serve --db $(DB)
+
+test: install-test chromium
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) -e '.[test]'
+	touch $@
+
+# The demo database is built once; `nq72 demo --force` rebuilds it.
+$(DB): | $(VENV)/.installed
+	$(BIN)/nq72 demo --db $(DB)
+
+demo: install
+	$(BIN)/nq72 demo --db $(DB) --force
+
+# Debian's Chromium for the browser tests (browsers cannot be downloaded by Playwright here),
+# and a font with full Vietnamese coverage so screenshots look the same everywhere.
+chromium:
+	@if [ -z "$$NQ72_CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-noto-core >/dev/null; \
+	fi
+
+bench: install
+	$(BIN)/python bench/ingest.py
+
+check-contract: install
+	python3 ../shared/checks/cli_contract.py
+
+# Re-pin every dependency after changing pyproject.toml (needs the package registry).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^nq72' > constraints.txt
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,43 @@
+"""Numbers and dates in the reader's locale: 94,7 % in Vietnamese, 94.7% in English."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+
+
+def number(value: float | None, lang: str = "vi", decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def value_with_unit(value: float | None, unit: str, lang: str = "vi", decimals: int = 1) -> str:
+    """'94,7 %' (vi) / '94.7%' (en); other units after a space: '74,8 năm'."""
+    text = number(value, lang, decimals)
+    if text == "–":
+        return text
+    if unit == "%":
+        return f"{text} %" if lang == "vi" else f"{text}%"
+    return f"{text} {unit_label(unit, lang)}"
+
+
+_UNITS_VI = {"years": "năm", "doctors": "bác sĩ", "cm": "cm"}
+
+
+def unit_label(unit: str, lang: str = "vi") -> str:
+    return _UNITS_VI.get(unit, unit) if lang == "vi" else unit
+
+
+def date(value: dt.date | dt.datetime | None, lang: str = "vi") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "dd/MM/yyyy HH:mm" if lang == "vi" else "d MMM yyyy HH:mm",
+                               locale=LOCALES[lang])
+    return format_date(value, "dd/MM/yyyy" if lang == "vi" else "d MMM yyyy", locale=LOCALES[lang])

@@ -1,0 +1,160 @@
+"""The `nq72` command: one verb per job, each delegating to the library."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from pipelines import store
+from pipelines.ingest import FileReport, default_user, ingest_bytes
+from pipelines.read import size_problem
+
+DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                         help="Database file (default: $NQ72_DB or data/nq72.duckdb).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """nq72: health targets of Resolution 72-NQ/TW, province by province."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@DB_OPTION
+@click.option("--as-province", "province", default=None, help="Uploader's province code: rows elsewhere are rejected.")
+@click.option("--user", default=None, help="Who submits (default: the OS user).")
+@click.option("--dry-run", is_flag=True, help="Check only; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document on stdout.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
+    """Check CSV/XLSX files and load each one that passes, all or nothing.
+
+    Exit 0 when every file is accepted or unchanged, 1 when any is rejected."""
+    if province is not None:
+        province = _valid_province(province)
+    reports: list[FileReport] = []
+    try:
+        conn = None if dry_run and not Path(store.db_path(db)).exists() else store.connect(db)
+    except store.StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        for path in _progress(files, "ingest", quiet=as_json):
+            name, size = os.path.basename(path), os.path.getsize(path)
+            if (too_big := size_problem(size)) is not None:
+                reports.append(FileReport(name, "rejected", problems=[too_big], total_problems=1, dry_run=dry_run))
+                continue
+            with open(path, "rb") as f:
+                content = f.read()
+            reports.append(ingest_bytes(conn, content, name, user=user, scope_province=province,
+                                        dry_run=dry_run))
+    finally:
+        if conn is not None:
+            conn.close()
+    if as_json:
+        click.echo(json.dumps({"files": [r.to_json(lang if lang == "vi" else "en") for r in reports]},
+                              ensure_ascii=False))
+    else:
+        for r in reports:
+            click.echo(format_report(r, lang))
+    sys.exit(1 if any(r.status == "rejected" for r in reports) else 0)
+
+
+def format_report(r: FileReport, lang: str = "vi") -> str:
+    """A readable report of one file."""
+    vi = lang == "vi"
+    if r.status == "rejected":
+        head = (f"✗ {r.file}: bị từ chối, {r.total_problems} lỗi; không có gì được ghi." if vi
+                else f"✗ {r.file}: rejected, {r.total_problems} errors; nothing was written.")
+        lines = [head]
+        for p in r.problems:
+            where = (f"dòng {p.row}" if vi else f"row {p.row}") if p.row else ("cả tệp" if vi else "whole file")
+            col = f", {'cột' if vi else 'column'} {p.column}" if p.column else ""
+            lines.append(f"  {where}{col}: {p.message(lang)}")
+        if r.total_problems > len(r.problems):
+            rest = r.total_problems - len(r.problems)
+            lines.append(f"  … {'và' if vi else 'and'} {rest} {'lỗi khác' if vi else 'more'}")
+        return "\n".join(lines)
+    if r.status == "unchanged":
+        return (f"= {r.file}: không đổi (đã nạp ở lần nộp #{r.submission_id})." if vi
+                else f"= {r.file}: unchanged (already loaded as submission #{r.submission_id}).")
+    if r.dry_run:
+        return (f"✓ {r.file}: hợp lệ, {r.rows} dòng (chạy thử, chưa ghi)." if vi
+                else f"✓ {r.file}: valid, {r.rows} rows (dry run, nothing written).")
+    return (f"✓ {r.file}: đã nạp {r.rows} dòng, lần nộp #{r.submission_id}." if vi
+            else f"✓ {r.file}: loaded {r.rows} rows as submission #{r.submission_id}.")
+
+
+@main.command()
+@click.option("--province", required=True, help="Province code, e.g. 66.")
+@click.option("--period", required=True, help="YYYY, YYYY-Qn or YYYY-MM.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Output file; .csv or .xlsx (default: nq72-<province>-<period>.xlsx).")
+def template(province, period, out) -> None:
+    """Write a pre-filled upload file with every row a province reports for a period."""
+    from indicators.periods import parse_period
+    from pipelines.template import template_rows, write_template
+
+    province = _valid_province(province)
+    p = parse_period(period)
+    if p is None:
+        raise click.BadParameter(f"'{period}' is not YYYY, YYYY-Qn or YYYY-MM", param_hint="--period")
+    out = out or f"nq72-{province}-{p.code}.xlsx"
+    if not out.lower().endswith((".csv", ".xlsx")):
+        raise click.BadParameter("the file name must end in .csv or .xlsx", param_hint="--out")
+    frame = template_rows(province, p)
+    write_template(frame, Path(out))
+    click.echo(f"{out}: {len(frame)} rows")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--seed", default=72, show_default=True, help="Random seed of the synthetic data.")
+@click.option("--force", is_flag=True, help="Replace an existing database file.")
+def demo(db, seed, force) -> None:
+    """Build the demo database (synthetic data, loaded through the upload pipeline)."""
+    from data.demo import build_demo
+
+    path = store.db_path(db)
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists; use --force to replace it")
+    summary = build_demo(path, seed=seed, progress=True)
+    click.echo(f"{path}: {summary['submissions']} submissions, {summary['values']} values (synthetic)")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--port", default=8501, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(db, port, host) -> None:
+    """Start the dashboard on a database."""
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    env = dict(os.environ, NQ72_DB=str(store.db_path(db).resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    sys.exit(subprocess.call(cmd, env=env))
+
+
+def _valid_province(code: str) -> str:
+    from data import geography
+
+    norm = geography.normalise_code(code)
+    if norm not in set(geography.provinces()["code"]):
+        raise click.BadParameter(f"'{code}' is not one of the 34 province codes", param_hint="province")
+    return norm
+
+
+def _progress(items, label: str, quiet: bool):
+    """A progress bar on stderr when there is more than one item and a terminal to draw on."""
+    if quiet or len(items) < 2:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="file", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
