@@ -131,11 +131,16 @@ def demo(db, seed, force) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(db, port, host) -> None:
     """Start the dashboard on a database."""
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    root = Path(__file__).resolve().parent.parent  # holds .streamlit/config.toml
     env = dict(os.environ, NQ72_DB=str(store.db_path(db).resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-           "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    sys.exit(subprocess.call(cmd, env=env))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "app.py"),
+           "--server.port", str(port), "--server.address", host, "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    click.echo(f"nq72: http://{host}:{port}  (database {env['NQ72_DB']})")
+    try:
+        sys.exit(subprocess.call(cmd, env=env, cwd=root))
+    except KeyboardInterrupt:
+        sys.exit(0)
 
 
 def _valid_province(code: str) -> str:

@@ -21,6 +21,7 @@ MAX_COLUMNS = 50
 MAX_HEADER_CHARS = 4096
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 _DELIMITERS = [",", ";", "\t", "|"]
+_LEGACY = ["cp1258", "cp1252", "latin_1"]
 
 
 @dataclass
@@ -46,7 +47,7 @@ def read_upload(content: bytes, name: str) -> RawTable:
     text, encoding = decode(content)
     delimiter = _sniff_delimiter(text)
     frame = _read_csv(text, delimiter)
-    return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index), encoding, delimiter))
+    return _finish(RawTable(name, frame, pd.Series(frame.index + 1, index=frame.index), encoding, delimiter))
 
 
 def size_problem(size: int) -> Problem | None:
@@ -70,7 +71,9 @@ def decode(content: bytes) -> tuple[str, str]:
         try:
             return _nfc(content.decode("utf-8")), "utf-8"
         except UnicodeDecodeError:
-            best = from_bytes(content[:262144]).best()
+            # Unrestricted detection mistakes short Vietnamese text for CJK code pages; a file
+            # that is not UTF-8 here was written by Excel on a Vietnamese or Western Windows.
+            best = from_bytes(content[:262144], cp_isolation=_LEGACY).best()
             encoding = best.encoding if best is not None else "cp1258"
     try:
         text = content.decode(encoding)
@@ -111,8 +114,10 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
     try:
+        # header=None: the header line fixes the field count, so a row with extra cells is an
+        # error instead of silently becoming an index.
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=False, engine="c")
+                            na_filter=False, skip_blank_lines=False, engine="c", header=None)
     except pd.errors.EmptyDataError:
         raise UploadError([file_problem("Tệp rỗng.", "The file is empty.")]) from None
     except pd.errors.ParserError as exc:
@@ -123,7 +128,8 @@ def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
                 f"Row {m[2]} has {m[3]} cells but the header has {m[1]} columns (a stray '{delimiter}'?).")]) from None
         raise UploadError([file_problem("Không đọc được tệp CSV: dấu ngoặc kép không khớp hoặc dòng hỏng.",
                                         "Cannot parse the CSV: unbalanced quotes or a broken line.")]) from None
-    return frame
+    frame.columns = frame.iloc[0].fillna("").astype(str)
+    return frame.iloc[1:].fillna("")
 
 
 def _read_excel(content: bytes) -> pd.DataFrame:
@@ -135,7 +141,7 @@ def _read_excel(content: bytes) -> pd.DataFrame:
     except Exception:  # calamine raises its own types for every broken workbook
         raise UploadError([file_problem("Không mở được tệp Excel: tệp hỏng hoặc không phải XLSX/XLS.",
                                         "Cannot open the Excel file: it is damaged or not XLSX/XLS.")]) from None
-    return frame
+    return frame.fillna("")
 
 
 def _check_zip(content: bytes) -> None:

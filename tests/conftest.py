@@ -1,0 +1,64 @@
+"""Shared fixtures: a fresh database per test, CSV builders, a fixed 'today'."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+
+import pytest
+
+from pipelines import store
+from pipelines.ingest import ingest_bytes
+
+TODAY = dt.date(2026, 11, 22)
+HEADER = ["indicator", "area_code", "period", "value"]
+
+
+def csv_bytes(rows: list[list[object]], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    text = buf.getvalue()
+    return to_cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode as Windows-1258 writes Vietnamese: base letter, then a combining tone mark."""
+    out = []
+    for ch in text:
+        try:
+            out.append(ch.encode("cp1258"))
+        except UnicodeEncodeError:
+            d = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
+            out.append(base.encode("cp1258") + "".join(c for c in d if c in _TONES).encode("cp1258"))
+    return b"".join(out)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "t.duckdb"
+
+
+@pytest.fixture
+def conn(db_path):
+    c = store.connect(db_path)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def ingest(conn):
+    """ingest(content, name='f.csv', **kw) against the test database with today fixed."""
+    def run(content: bytes, name: str = "f.csv", **kw):
+        kw.setdefault("today", TODAY)
+        return ingest_bytes(conn, content, name, **kw)
+    return run
+
+
+def current(conn) -> list[tuple]:
+    return conn.execute("select indicator, area_code, period, value, numerator, denominator"
+                        " from current_values order by 1, 2, 3").fetchall()

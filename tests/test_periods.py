@@ -1,0 +1,44 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from indicators.periods import last_complete_month, make_period, parse_period, parse_periods, periods_between
+
+
+@pytest.mark.parametrize("text,code,gran", [
+    ("2025", "2025", "year"), ("2025.0", "2025", "year"),
+    ("2025-Q1", "2025-Q1", "quarter"), ("2025Q4", "2025-Q4", "quarter"), ("Q3/2024", "2024-Q3", "quarter"),
+    ("q2-2026", "2026-Q2", "quarter"), ("Quý 2/2026", "2026-Q2", "quarter"),
+    ("2025-01", "2025-01", "month"), ("2025/1", "2025-01", "month"), ("1/2025", "2025-01", "month"),
+    ("T12/2025", "2025-12", "month"), ("Tháng 3/2026", "2026-03", "month"),
+    ("2025-03-01 00:00:00", "2025-03", "month"), (" 2025-07 ", "2025-07", "month"),
+])
+def test_parse_accepts(text, code, gran):
+    p = parse_period(text)
+    assert (p.code, p.granularity) == (code, gran)
+
+
+@pytest.mark.parametrize("text", ["2025-13", "2025-Q5", "abc", "", None, "25", "2025-00", "13/2025"])
+def test_parse_rejects(text):
+    assert parse_period(text) is None
+
+
+def test_bounds():
+    assert make_period(2024, "month", 2).end == dt.date(2024, 2, 29)
+    assert make_period(2026, "quarter", 4).start == dt.date(2026, 10, 1)
+    assert make_period(2026, "year").end == dt.date(2026, 12, 31)
+
+
+def test_vectorised_matches_scalar():
+    s = pd.Series(["2025", "x", None, "2025-02", "2025", "Q1/2026"])
+    out = parse_periods(s)
+    assert list(out["period"].fillna("-")) == ["2025", "-", "-", "2025-02", "2025", "2026-Q1"]
+    assert list(out["granularity"].fillna("-")) == ["year", "-", "-", "month", "year", "quarter"]
+
+
+def test_ranges_and_last_month():
+    qs = periods_between(make_period(2025, "month", 11), make_period(2026, "month", 2), "quarter")
+    assert [q.code for q in qs] == ["2025-Q4", "2026-Q1"]
+    assert last_complete_month(dt.date(2026, 1, 5)).code == "2025-12"
+    assert last_complete_month(dt.date(2026, 11, 22)).code == "2026-10"
