@@ -20,7 +20,7 @@ def db_file() -> str:
 def data_version(db: str) -> tuple[int, float]:
     """(newest submission id, file mtime): changes whenever something is loaded."""
     with store.opened(db, read_only=True) as conn:
-        newest = conn.execute("select coalesce(max(id), 0) from submissions").fetchone()[0]
+        newest = store.one(conn, "select coalesce(max(id), 0) from submissions")[0]
     return newest, os.path.getmtime(db)
 
 
@@ -28,10 +28,10 @@ def data_version(db: str) -> tuple[int, float]:
 def summary(db: str, version: tuple[int, float]) -> dict:
     """Counts for the home page and whether the data is synthetic."""
     with store.opened(db, read_only=True) as conn:
-        provinces, values = conn.execute(
+        provinces, values = store.one(conn,
             "select count(distinct a.province_code), count(*) from current_values v"
-            " join areas a on a.code = v.area_code").fetchone()
-        submissions, last = conn.execute("select count(*), max(received_at) from submissions").fetchone()
+            " join areas a on a.code = v.area_code")
+        submissions, last = store.one(conn, "select count(*), max(received_at) from submissions")
         synthetic = store.is_synthetic(conn)
     return {"provinces": provinces, "values": values, "submissions": submissions,
             "last_submission": last, "synthetic": synthetic}

@@ -187,6 +187,6 @@ def build_demo(path: str | Path, seed: int = 72, progress: bool = False, today: 
                 raise RuntimeError(f"demo file {name} was {report.status}: {report.problems[:3]}")
         store.set_meta(conn, "synthetic", "true")
         store.set_meta(conn, "demo_seed", str(seed))
-        n_sub, n_val = conn.execute(
-            "select (select count(*) from submissions), (select count(*) from indicator_values)").fetchone()
+        n_sub, n_val = store.one(conn,
+            "select (select count(*) from submissions), (select count(*) from indicator_values)")
     return {"submissions": n_sub, "values": n_val}

@@ -68,7 +68,8 @@ def canonical_headers(columns: list[str]) -> tuple[dict[str, str], list[Problem]
 def parse_numbers(text: pd.Series) -> pd.Series:
     """'94,7', '94.7 %', '1.234,5', '1,234.5' -> float; blanks -> NaN; garbage -> NaN."""
     s = text.astype("string").str.strip()
-    out = pd.to_numeric(s, errors="coerce")
+    parsed = pd.to_numeric(s, errors="coerce")  # may come back as nullable Int64
+    out = pd.Series(parsed.to_numpy(dtype="float64", na_value=np.nan), index=s.index)
     todo = out.isna() & s.ne("") & s.notna()
     if todo.any():
         t = s[todo].str.replace(r"[\s\u00a0%]", "", regex=True)
@@ -77,8 +78,8 @@ def parse_numbers(text: pd.Series) -> pd.Series:
         t = t.mask(both & comma_last, t.str.replace(".", "", regex=False))
         t = t.mask(both & ~comma_last, t.str.replace(",", "", regex=False))
         t = t.str.replace(",", ".", regex=False)
-        out[todo] = pd.to_numeric(t, errors="coerce")
-    return out.astype("float64")
+        out[todo] = pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return out
 
 
 def _map_unique(values: pd.Series, fn) -> np.ndarray:

@@ -74,12 +74,18 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get("NQ72_DB") or DEFAULT_DB)
 
 
+def one(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """First row of a query, fully consumed: DuckDB 2 refuses register() while a result is half-read."""
+    rows = conn.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
-    exists = conn.execute(
-        "select count(*) from information_schema.tables where table_name = 'schema_version'").fetchone()[0]
+    exists = one(conn,
+        "select count(*) from information_schema.tables where table_name = 'schema_version'")[0]
     if not exists:
         return 0
-    return conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    return one(conn, "select coalesce(max(version), 0) from schema_version")[0]
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> int:
@@ -155,8 +161,8 @@ class SubmissionMeta:
 
 def find_submission(conn: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, int] | None:
     """(id, rows) of an accepted submission with this content, if any."""
-    return conn.execute("select id, rows from submissions where sha256 = ? and status = 'accepted' "
-                        "order by id limit 1", [sha256]).fetchone()
+    return one(conn, "select id, rows from submissions where sha256 = ? and status = 'accepted' "
+                        "order by id limit 1", [sha256])
 
 
 def load_submission(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, meta: SubmissionMeta) -> int:
@@ -167,11 +173,11 @@ def load_submission(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, meta: S
     received = meta.received_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     conn.execute("begin transaction")
     try:
-        sid = conn.execute(
+        sid = one(conn,
             "insert into submissions (file_name, sha256, user_name, received_at, scope, rows, status, synthetic)"
             " values (?, ?, ?, ?, ?, ?, 'accepted', ?) returning id",
             [meta.file_name, meta.sha256, meta.user_name, received, meta.scope, len(rows), meta.synthetic],
-        ).fetchone()[0]
+        )[0]
         conn.register("incoming", rows)
         conn.execute(
             "insert into indicator_values select ?, row_number, indicator, area_code, period, granularity,"
@@ -201,10 +207,10 @@ def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 
 
 def get_meta(conn: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = conn.execute("select value from meta where key = ?", [key]).fetchone()
+    row = one(conn, "select value from meta where key = ?", [key])
     return row[0] if row else None
 
 
 def is_synthetic(conn: duckdb.DuckDBPyConnection) -> bool:
     """True when any synthetic (demo) submission is in the store."""
-    return bool(conn.execute("select count(*) from submissions where synthetic").fetchone()[0])
+    return bool(one(conn, "select count(*) from submissions where synthetic")[0])

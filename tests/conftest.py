@@ -62,3 +62,13 @@ def ingest(conn):
 def current(conn) -> list[tuple]:
     return conn.execute("select indicator, area_code, period, value, numerator, denominator"
                         " from current_values order by 1, 2, 3").fetchall()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """The full synthetic demo, built once per test session through the real pipeline."""
+    from data.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, today=TODAY)
+    return path

@@ -1,0 +1,118 @@
+"""The `nq72` command line: exit codes, JSON contract, readable reports, templates."""
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipelines import store
+from pipelines.cli import main
+from tests.conftest import HEADER, csv_bytes
+
+
+@pytest.fixture
+def run():
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return invoke
+
+
+@pytest.fixture
+def files(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes([HEADER, ["immunization_coverage", "01", "2025-12", "97.2"],
+                                ["life_expectancy", "01", "2024", "76.1"]]))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([HEADER, ["immunization_coverage", "01", "2025-11", "97.0"],
+                               ["immunization_coverage", "01", "2025-10", "120"]]))
+    return good, bad
+
+
+def test_ingest_json_contract(run, files, db_path):
+    good, bad = files
+    r = run("ingest", good, "--db", db_path, "--json")
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 0 and doc["files"][0]["status"] == "accepted" and doc["files"][0]["rows"] == 2
+    r = run("ingest", good, "--db", db_path, "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["files"][0]["status"] == "unchanged"
+    r = run("ingest", bad, "--db", db_path, "--json")
+    f = json.loads(r.stdout)["files"][0]
+    assert r.exit_code == 1 and f["status"] == "rejected"
+    assert {"row": 3, "column": "value", "value": "120"}.items() <= f["errors"][0].items()
+    assert f["errors"][0]["message"]
+
+
+def test_mixed_files_exit_1_and_load_the_good_one(run, files, db_path):
+    good, bad = files
+    r = run("ingest", bad, good, "--db", db_path, "--json")
+    statuses = [f["status"] for f in json.loads(r.stdout)["files"]]
+    assert r.exit_code == 1 and statuses == ["rejected", "accepted"]
+
+
+def test_readable_report_in_both_languages(run, files, db_path):
+    _, bad = files
+    vi = run("ingest", bad, "--db", db_path)
+    assert "bị từ chối" in vi.stdout and "dòng 3, cột value" in vi.stdout and "ngoài khoảng hợp lý" in vi.stdout
+    en = run("ingest", bad, "--db", db_path, "--lang", "en")
+    assert "rejected" in en.stdout and "row 3, column value" in en.stdout
+
+
+def test_dry_run_and_scope(run, files, db_path):
+    good, _ = files
+    r = run("ingest", good, "--db", db_path, "--dry-run", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["files"][0]["dry_run"] is True
+    assert not db_path.exists()
+    r = run("ingest", good, "--db", db_path, "--as-province", "66", "--json")
+    assert r.exit_code == 1 and "outside Đắk Lắk" in r.stdout
+
+
+def test_user_and_env_db(run, files, tmp_path, monkeypatch):
+    good, _ = files
+    path = tmp_path / "env.duckdb"
+    monkeypatch.setenv("NQ72_DB", str(path))
+    assert run("ingest", good, "--user", "Nguyễn Văn A").exit_code == 0
+    with store.opened(path, read_only=True) as conn:
+        assert conn.execute("select user_name from submissions").fetchone()[0] == "Nguyễn Văn A"
+
+
+@pytest.mark.parametrize("args", [["ingest", "--no-such-flag"], ["ingest"], ["ingest", "/no/such/file.csv"],
+                                  ["ingest", "x", "--as-province", "99"], ["template", "--province", "66"],
+                                  ["template", "--province", "66", "--period", "soon"]])
+def test_usage_errors_exit_2(run, args, tmp_path):
+    if "x" in args:
+        (tmp_path / "x").write_text("a")
+        args = [str(tmp_path / "x") if a == "x" else a for a in args]
+    assert CliRunner().invoke(main, args).exit_code == 2
+
+
+def test_every_command_has_help(run):
+    for name, command in main.commands.items():
+        assert command.help, name
+        assert run(name, "--help").exit_code == 0
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_template_roundtrip(run, tmp_path, db_path, suffix):
+    out = tmp_path / f"t.{suffix}"
+    r = run("template", "--province", "66", "--period", "2025-Q4", "--out", out)
+    assert r.exit_code == 0
+    frame = pd.read_csv(out, dtype=str) if suffix == "csv" else pd.read_excel(out, dtype=str)
+    communes = frame[frame["indicator"] == "doctors_per_station"]
+    assert len(communes) == 1 + 102                    # the province and its 102 communes
+    assert set(frame["indicator"]) == {"doctors_per_station", "annual_checkup_coverage", "online_health_services"}
+    assert frame["area_code"].iloc[0] == "66" and frame["area_name"].iloc[0] == "Đắk Lắk"
+    frame["value"] = "3"
+    filled = tmp_path / f"filled.{suffix}"
+    if suffix == "csv":
+        frame.to_csv(filled, index=False, encoding="utf-8-sig")
+    else:
+        frame.to_excel(filled, index=False)
+    r = run("ingest", filled, "--db", db_path, "--as-province", "66", "--json")
+    assert r.exit_code == 0, r.stdout
+
+
+def test_monthly_template_has_monthly_indicators(run, tmp_path):
+    out = tmp_path / "m.csv"
+    run("template", "--province", "01", "--period", "2026-10", "--out", out)
+    frame = pd.read_csv(out, dtype=str)
+    assert "insurance_coverage" in set(frame["indicator"]) and "life_expectancy" not in set(frame["indicator"])
