@@ -64,21 +64,22 @@ def parse_period(text: object) -> Period | None:
 
 
 def parse_periods(values: pd.Series) -> pd.DataFrame:
-    """Vectorised parse: columns period, granularity, start, end (None/NaT where unparseable)."""
+    """Vectorised parse: period and granularity (Categoricals), start and end (datetime64)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed = [parse_period(u) for u in uniques]
-    cols = {
-        "period": [p.code if p else None for p in parsed],
-        "granularity": [p.granularity if p else None for p in parsed],
-        "start": [pd.Timestamp(p.start) if p else pd.NaT for p in parsed],
-        "end": [pd.Timestamp(p.end) if p else pd.NaT for p in parsed],
-    }
-    out = {}
-    for name, col in cols.items():
-        arr = np.array(col + [None if name in ("period", "granularity") else pd.NaT], dtype=object)
-        taken = arr[np.where(codes < 0, len(col), codes)]
-        out[name] = pd.to_datetime(taken) if name in ("start", "end") else taken
-    return pd.DataFrame(out, index=values.index)
+    parsed = [parse_period(u) for u in uniques] + [None]
+    take = np.where(codes < 0, len(uniques), codes)
+
+    def categorical(attr: str) -> pd.Categorical:
+        cat = pd.Categorical([getattr(p, attr) if p else None for p in parsed])
+        return pd.Categorical.from_codes(cat.codes[take], categories=cat.categories)
+
+    def dates(attr: str) -> np.ndarray:
+        arr = np.array([np.datetime64(getattr(p, attr), "ns") if p else np.datetime64("NaT", "ns")
+                        for p in parsed], dtype="datetime64[ns]")
+        return arr[take]
+
+    return pd.DataFrame({"period": categorical("code"), "granularity": categorical("granularity"),
+                         "start": dates("start"), "end": dates("end")}, index=values.index)
 
 
 def periods_between(first: Period, last: Period, granularity: str) -> list[Period]:

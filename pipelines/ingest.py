@@ -58,8 +58,6 @@ def check_upload(content: bytes, name: str, *, scope_province: str | None = None
     if problems:
         return None, problems, total
     rows = data.frame.assign(row_number=data.rows.astype("int32"))[STORED_COLUMNS]
-    rows = rows.astype({"indicator": str, "area_code": str, "period": str, "granularity": str,
-                        "note": object})
     return rows.reset_index(drop=True), [], 0
 
 

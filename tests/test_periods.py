@@ -33,8 +33,8 @@ def test_bounds():
 def test_vectorised_matches_scalar():
     s = pd.Series(["2025", "x", None, "2025-02", "2025", "Q1/2026"])
     out = parse_periods(s)
-    assert list(out["period"].fillna("-")) == ["2025", "-", "-", "2025-02", "2025", "2026-Q1"]
-    assert list(out["granularity"].fillna("-")) == ["year", "-", "-", "month", "year", "quarter"]
+    assert list(out["period"].astype(object).fillna("-")) == ["2025", "-", "-", "2025-02", "2025", "2026-Q1"]
+    assert list(out["granularity"].astype(object).fillna("-")) == ["year", "-", "-", "month", "year", "quarter"]
 
 
 def test_ranges_and_last_month():

@@ -27,7 +27,8 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("provinces", lang), f"{info['provinces']} / 34")
 c2.metric(t("values", lang), fmt.number(info["values"], lang, 0))
 c3.metric(t("submissions", lang), fmt.number(info["submissions"], lang, 0))
-c4.metric(t("last_submission", lang), fmt.date(info["last_submission"], lang))
+last = info["last_submission"]
+c4.metric(t("last_submission", lang), fmt.date(last.date() if last else None, lang))
 
 st.subheader(t("indicators", lang))
 cat = catalogue()
@@ -39,4 +40,4 @@ rows = [{
     t("col_source", lang): "; ".join(dict.fromkeys(cat.documents[x.source.document].short(lang)
                                                    for x in ind.targets)),
 } for ind in cat.indicators]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
