@@ -116,3 +116,19 @@ def test_monthly_template_has_monthly_indicators(run, tmp_path):
     run("template", "--province", "01", "--period", "2026-10", "--out", out)
     frame = pd.read_csv(out, dtype=str)
     assert "insurance_coverage" in set(frame["indicator"]) and "life_expectancy" not in set(frame["indicator"])
+
+
+def test_a_200_mb_file_is_refused_without_reading_it(run, tmp_path, db_path):
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as f:
+        f.write(b"indicator,area_code,period,value\n")
+        f.truncate(200 * 1024 * 1024)           # sparse: costs no disk and no time
+    r = run("ingest", big, "--db", db_path, "--json")
+    f0 = json.loads(r.stdout)["files"][0]
+    assert r.exit_code == 1 and f0["status"] == "rejected" and "too large" in f0["errors"][0]["message"]
+
+
+def test_demo_refuses_to_overwrite(run, db_path):
+    store.connect(db_path).close()
+    r = CliRunner().invoke(main, ["demo", "--db", str(db_path)])
+    assert r.exit_code == 1 and "--force" in r.output
