@@ -55,7 +55,7 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
         if conn is not None:
             conn.close()
     if as_json:
-        click.echo(json.dumps({"files": [r.to_json(lang if lang == "vi" else "en") for r in reports]},
+        click.echo(json.dumps({"files": [r.to_json(lang) for r in reports]},
                               ensure_ascii=False))
     else:
         for r in reports:

@@ -125,7 +125,7 @@ def test_a_200_mb_file_is_refused_without_reading_it(run, tmp_path, db_path):
         f.truncate(200 * 1024 * 1024)           # sparse: costs no disk and no time
     r = run("ingest", big, "--db", db_path, "--json")
     f0 = json.loads(r.stdout)["files"][0]
-    assert r.exit_code == 1 and f0["status"] == "rejected" and "too large" in f0["errors"][0]["message"]
+    assert r.exit_code == 1 and f0["status"] == "rejected" and "too large" in f0["errors"][0]["message_en"]
 
 
 def test_demo_refuses_to_overwrite(run, db_path):
