@@ -4,7 +4,13 @@ import streamlit as st
 from dashboard.i18n import t
 from dashboard.state import language_switch
 
-st.set_page_config(page_title="nq72", page_icon="🩺", layout="wide")
+st.set_page_config(page_title="nq72", page_icon=":material/health_and_safety:", layout="wide")
 lang = language_switch()
-page = st.navigation([st.Page("app_pages/home.py", title=t("home", lang), icon="🏠", default=True)])
+# Material icons ship with Streamlit; emoji would need a font the server's browser may lack.
+PAGES = [("overview", None, ":material/dashboard:"), ("province", "tinh", ":material/location_on:"),
+         ("indicator", "chi-tieu", ":material/monitoring:"), ("stations", "tram-y-te", ":material/local_hospital:"),
+         ("upload", "tai-du-lieu", ":material/upload_file:"), ("about", "gioi-thieu", ":material/info:")]
+# The default page lives at "/"; the others at Vietnamese paths (/tinh, /chi-tieu, ...).
+page = st.navigation([st.Page(f"app_pages/{name}.py", title=t(f"page_{name}", lang), icon=icon, url_path=path,
+                              default=path is None) for name, path, icon in PAGES])
 page.run()

@@ -41,3 +41,18 @@ def date(value: dt.date | dt.datetime | None, lang: str = "vi") -> str:
         return format_datetime(value, "dd/MM/yyyy HH:mm" if lang == "vi" else "d MMM yyyy HH:mm",
                                locale=LOCALES[lang])
     return format_date(value, "dd/MM/yyyy" if lang == "vi" else "d MMM yyyy", locale=LOCALES[lang])
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators for the language."""
+    return ",." if lang == "vi" else ".,"
+
+
+def year(value: float | None, lang: str = "vi") -> str:
+    """A projected fractional year as 'quý 3/2028' / 'Q3 2028'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    v = value - 1e-9  # an end of quarter belongs to that quarter
+    y = int(v)
+    q = int((v - y) * 4) + 1
+    return f"quý {q}/{y}" if lang == "vi" else f"Q{q} {y}"

@@ -2,7 +2,8 @@
 Streamlit puts dashboard/ on sys.path, where it would shadow the top-level `data` package).
 
 Each call opens a short read-only connection, so the file is never held open between page
-runs. The cache key includes the newest submission id: a new submission invalidates it."""
+runs. Cached functions take `version` (newest submission id, file mtime): a new submission
+changes it, so every cached result is recomputed on the next page run."""
 from __future__ import annotations
 
 import os
@@ -10,7 +11,15 @@ import os
 import pandas as pd
 import streamlit as st
 
+from indicators.catalogue import catalogue
+from indicators.scorecard import scorecard as build_scorecard
 from pipelines import store
+
+# End of a period as a fractional year, in SQL (indicators.aggregate.period_end in Python).
+PERIOD_END = ("case when length(period) = 4 then cast(period as integer) + 1.0"
+              " when substr(period, 6, 1) = 'Q' then cast(substr(period, 1, 4) as integer)"
+              " + cast(substr(period, 7, 1) as integer) / 4.0"
+              " else cast(substr(period, 1, 4) as integer) + cast(substr(period, 6, 2) as integer) / 12.0 end")
 
 
 def db_file() -> str:
@@ -24,9 +33,9 @@ def data_version(db: str) -> tuple[int, float]:
     return newest, os.path.getmtime(db)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=8)
 def summary(db: str, version: tuple[int, float]) -> dict:
-    """Counts for the home page and whether the data is synthetic."""
+    """Counts for page headers and whether the data is synthetic."""
     with store.opened(db, read_only=True) as conn:
         provinces, values = store.one(conn,
             "select count(distinct a.province_code), count(*) from current_values v"
@@ -37,9 +46,45 @@ def summary(db: str, version: tuple[int, float]) -> dict:
             "last_submission": last, "synthetic": synthetic}
 
 
-@st.cache_data(show_spinner=False)
-def latest_by_indicator(db: str, version: tuple[int, float]) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=8)
+def province_values(db: str, version: tuple[int, float]) -> pd.DataFrame:
+    """Current province-level values of every indicator, with period end `t` and receipt time."""
     with store.opened(db, read_only=True) as conn:
         return conn.execute(
-            "select indicator, count(*) as n_values, max(period) as latest_period"
-            " from current_values group by indicator order by indicator").df()
+            f"select v.indicator, v.area_code, v.period, v.granularity, v.value, v.numerator,"
+            f" v.denominator, v.submission_id, s.received_at, {PERIOD_END} as t"
+            " from current_values v join submissions s on s.id = v.submission_id"
+            " join areas a on a.code = v.area_code where a.level = 'province'"
+            " order by v.indicator, v.area_code, t").df()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def commune_latest(db: str, version: tuple[int, float], indicator: str, as_of: float,
+                   province: str | None = None) -> pd.DataFrame:
+    """Each commune's latest value of an indicator at or before `as_of` (fractional year)."""
+    sql = (f"select v.area_code, a.name, a.province_code, v.period, v.value, {PERIOD_END} as t"
+           " from current_values v join areas a on a.code = v.area_code"
+           f" where a.level = 'commune' and v.indicator = ? and {PERIOD_END} <= ?")
+    params: list = [indicator, as_of]
+    if province:
+        sql += " and a.province_code = ?"
+        params.append(province)
+    sql += " qualify row_number() over (partition by v.area_code order by t desc) = 1 order by v.area_code"
+    with store.opened(db, read_only=True) as conn:
+        return conn.execute(sql, params).df()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def recent_submissions(db: str, version: tuple[int, float], limit: int = 50) -> pd.DataFrame:
+    with store.opened(db, read_only=True) as conn:
+        return conn.execute(
+            "select id, file_name, user_name, scope, rows, received_at, synthetic from submissions"
+            " order by id desc limit ?", [limit]).df()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def scorecard(db: str, version: tuple[int, float], month: str | None) -> pd.DataFrame:
+    """Every province x indicator status as of a month (see indicators.scorecard)."""
+    from dashboard.views import as_of
+
+    return build_scorecard(as_of(province_values(db, version), month), catalogue())

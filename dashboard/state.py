@@ -1,5 +1,10 @@
-"""Selections that live in the URL (st.query_params), so a link opens the same view."""
+"""Selections that live in the URL (st.query_params), so a link opens the same view.
+
+Keys: lang, province, indicator, period (as-of month). The language is also kept in the session,
+so it survives a page switch that drops the query string."""
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -7,9 +12,11 @@ LANGS = ("vi", "en")
 
 
 def lang() -> str:
-    """The interface language from ?lang=, Vietnamese unless it says en."""
-    value = st.query_params.get("lang", "vi")
-    return value if value in LANGS else "vi"
+    """The interface language from ?lang= (or the session), Vietnamese by default."""
+    value = st.query_params.get("lang") or st.session_state.get("lang", "vi")
+    value = value if value in LANGS else "vi"
+    st.session_state["lang"] = value
+    return value
 
 
 def language_switch() -> str:
@@ -18,6 +25,22 @@ def language_switch() -> str:
     choice = st.sidebar.radio("Ngôn ngữ / Language", LANGS, index=LANGS.index(current),
                               format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], horizontal=True)
     if choice != current:
+        st.session_state["lang"] = choice
         st.query_params["lang"] = choice
         st.rerun()
+    if st.query_params.get("lang") != choice:
+        st.query_params["lang"] = choice
     return choice
+
+
+def choice(key: str, options: Sequence[str], label: str, format_func: Callable[[str], str] = str,
+           default: str | None = None, container=st) -> str | None:
+    """A selectbox whose value comes from ?key= and goes back into it."""
+    if not options:
+        return None
+    wanted = st.query_params.get(key, default)
+    index = list(options).index(wanted) if wanted in options else 0
+    value = container.selectbox(label, options, index=index, format_func=format_func, key=f"sel_{key}")
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value

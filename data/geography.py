@@ -194,3 +194,20 @@ def area_name(code: str) -> str:
     a = areas()
     hit = a.loc[a["code"] == code, "name"]
     return hit.iloc[0] if len(hit) else code
+
+
+@lru_cache(maxsize=1)
+def tile_grid() -> pd.DataFrame:
+    """code, row, col: one tile per province placed roughly by geography (data/tile_grid.csv)."""
+    return pd.read_csv(DATA_DIR / "tile_grid.csv", dtype={"code": str})
+
+
+@lru_cache(maxsize=1)
+def station_counts() -> dict[str, int]:
+    """Communes (one health station each) per province: the weights of a mean over stations."""
+    return communes().groupby("province_code").size().to_dict()
+
+
+@lru_cache(maxsize=1)
+def population() -> dict[str, int]:
+    return dict(zip(provinces()["code"], provinces()["population"]))

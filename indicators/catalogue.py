@@ -97,6 +97,7 @@ def _num(x: float | None, lang: str) -> str:
 
 class Indicator(_Strict):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]+$")
+    short: Text
     name: Text
     definition: Text
     unit: str

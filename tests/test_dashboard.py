@@ -1,66 +1,122 @@
-"""AppTest of every page against small databases with known numbers."""
+"""AppTest of every page against a small database with known numbers and statuses."""
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data import geography
 from pipelines import store
 from pipelines.ingest import ingest_bytes
-from tests.conftest import HEADER, TODAY, csv_bytes
+from tests.conftest import TODAY, csv_bytes
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+HEAD = ["indicator", "area_code", "period", "value"]
+DAK_LAK_COMMUNES = geography.communes().query("province_code == '66'")["code"].tolist()[:2]
 
 
-@pytest.fixture
-def small_db(tmp_path):
-    path = tmp_path / "small.duckdb"
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory):
+    """Insurance: Đắk Lắk 94.0 -> 95.5 (achieved > 95), Hà Nội 92 -> 93 (R = 0.670, acceleration
+    needed), Lai Châu 92 -> 91 (deterioration). Doctors: Đắk Lắk 3.0 -> 3.3 (R = 1.36, on track),
+    its two communes 3 and 5 doctors."""
+    path = tmp_path_factory.mktemp("small") / "small.duckdb"
+    rows = [HEAD,
+            ["insurance_coverage", "66", "2025-12", "94.0"], ["insurance_coverage", "66", "2026-06", "95.5"],
+            ["insurance_coverage", "01", "2025-12", "92.0"], ["insurance_coverage", "01", "2026-06", "93.0"],
+            ["insurance_coverage", "12", "2025-12", "92.0"], ["insurance_coverage", "12", "2026-06", "91.0"],
+            ["doctors_per_station", "66", "2025-Q4", "3.0"], ["doctors_per_station", "66", "2026-Q2", "3.3"],
+            ["doctors_per_station", DAK_LAK_COMMUNES[0], "2026-Q2", "3"],
+            ["doctors_per_station", DAK_LAK_COMMUNES[1], "2026-Q2", "5"]]
     with store.opened(path) as conn:
-        ingest_bytes(conn, csv_bytes([HEADER, ["insurance_coverage", "66", "2025-12", "94.7"],
-                                      ["insurance_coverage", "01", "2025-12", "96.1"],
-                                      ["life_expectancy", "66", "2024", "74.2"]]), "a.csv", today=TODAY)
-        ingest_bytes(conn, csv_bytes([HEADER, ["insurance_coverage", "66", "2025-12", "95.0"]]), "b.csv", today=TODAY)
+        assert ingest_bytes(conn, csv_bytes(rows), "small.csv", today=TODAY, user="test").status == "accepted"
     return path
 
 
-def app(monkeypatch, db, lang=None):
+def run_page(monkeypatch, db, page, **params):
     monkeypatch.setenv("NQ72_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    if lang:
-        at.query_params["lang"] = lang
-    return at.run()
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()  # pages with a custom url_path are known to AppTest only after a first run
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
 
 
-def test_home_shows_known_numbers(monkeypatch, small_db):
-    at = app(monkeypatch, small_db)
-    assert not at.exception
-    assert [m.value for m in at.metric][:3] == ["2 / 34", "3", "2"]
-    assert not at.warning                      # real data: no synthetic banner
+def test_overview_scorecard_values_and_statuses(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "overview")
     table = at.dataframe[0].value
-    assert "Tỷ lệ bao phủ bảo hiểm y tế" in set(table["Chỉ tiêu"])
-    row = table[table["Chỉ tiêu"] == "Tỷ lệ bao phủ bảo hiểm y tế"].iloc[0]
-    assert row["Mục tiêu quốc gia"] == "> 95 % (2026); ≥ 100 % (2030)"
+    row = {r["Tỉnh, thành phố"]: r for _, r in table.iterrows()}
+    assert row["Đắk Lắk"]["Bao phủ BHYT"] == "95,5 % ✔"
+    assert row["Hà Nội"]["Bao phủ BHYT"] == "93,0 % ►"
+    assert row["Lai Châu"]["Bao phủ BHYT"] == "91,0 % ✖"
+    assert row["Đắk Lắk"]["Bác sĩ/trạm"] == "3,30 bác sĩ ▲"
+    assert row["Cà Mau"]["Bao phủ BHYT"] == "–"
+    assert not at.warning                                   # real data: no synthetic banner
 
 
-def test_home_in_english(monkeypatch, small_db):
-    at = app(monkeypatch, small_db, lang="en")
-    assert at.title[0].value == "Resolution 72-NQ/TW targets"
-    assert "Health insurance coverage" in set(at.dataframe[0].value["Indicator"])
+def test_overview_sorts_by_status_then_value(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "overview")
+    at.selectbox(key="sort").set_value("insurance_coverage").run()
+    names = at.dataframe[0].value["Tỉnh, thành phố"].tolist()
+    assert names[:3] == ["Đắk Lắk", "Hà Nội", "Lai Châu"]
 
 
-def test_synthetic_banner_on_demo(monkeypatch, demo_db):
-    at = app(monkeypatch, demo_db)
-    assert any("DỮ LIỆU MINH HỌA" in w.value for w in at.warning)
-    assert at.metric[0].value == "34 / 34"
+def test_province_page_headline(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "province", province="01")
+    assert at.header[0].value == "Hà Nội"
+    text = " ".join(m.value for m in at.markdown)
+    assert "**93,0 %** (2026-06)" in text and "> 95 % (2026)" in text and "Cần tăng tốc" in text
+    assert "| 2 % |" in text or "2,0 %" in text                      # gap 95 - 93
 
 
-def test_no_database_explains_what_to_do(monkeypatch, tmp_path):
-    at = app(monkeypatch, tmp_path / "none.duckdb")
-    assert not at.exception
+def test_province_page_stations_share(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "province", province="66")
+    assert any(m.value == "50,0 % (1/2)" for m in at.metric)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Đã đạt" in text and "Đúng tiến độ" in text
+
+
+def test_indicator_page_national_aggregate(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "indicator", indicator="insurance_coverage")
+    pop = geography.population()
+    expected = (95.5 * pop["66"] + 93.0 * pop["01"] + 91.0 * pop["12"]) / (pop["66"] + pop["01"] + pop["12"])
+    assert at.metric[0].value == f"{expected:.1f} %".replace(".", ",")
+
+
+def test_stations_page_lists_stations_below_four(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "stations")
+    assert "1 trạm dưới 4 bác sĩ (trên 2 trạm có số liệu)" == at.metric[0].value
+    table = at.dataframe[0].value
+    assert table["Mã"].tolist() == [DAK_LAK_COMMUNES[0]] and table["Số bác sĩ"].tolist() == [3.0]
+
+
+def test_upload_page_lists_submissions(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "upload")
+    subs = at.dataframe[0].value
+    assert subs["Tệp"].tolist() == ["small.csv"] and subs["Số dòng"].tolist() == [10]
+
+
+def test_about_page_cites_every_target(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "about", lang="en")
+    targets = at.dataframe[0].value
+    ward = targets[targets["Scope"] == "Phường Trần Liễu"]
+    assert "> 96 % (2026)" in ward["Target"].tolist()
+    assert any("Statistics Canada / Open SDG" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", ["overview", "province", "indicator", "stations", "upload", "about"])
+def test_every_page_in_english_on_the_demo(monkeypatch, demo_db, page):
+    at = run_page(monkeypatch, demo_db, page, lang="en")
+    assert any("SYNTHETIC DEMO DATA" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", ["overview", "province", "indicator", "stations"])
+def test_empty_and_missing_database(monkeypatch, tmp_path, page):
+    at = run_page(monkeypatch, tmp_path / "none.duckdb", page)
     assert "make run" in at.info[0].value
-
-
-def test_empty_database(monkeypatch, tmp_path):
     path = tmp_path / "empty.duckdb"
     store.connect(path).close()
-    at = app(monkeypatch, path)
-    assert not at.exception and "nq72 template" in at.info[0].value
+    at = run_page(monkeypatch, path, page)
+    assert "Tải dữ liệu" in at.info[0].value

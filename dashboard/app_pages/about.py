@@ -1,0 +1,17 @@
+"""Giới thiệu: what each indicator means, its targets with citations, the method, the sources."""
+import streamlit as st
+
+from dashboard import about_text, fmt, ui, views
+from dashboard.i18n import t
+from indicators.catalogue import catalogue
+
+lang, db, version, info = ui.page("title_about", require_data=False)
+st.markdown(t("intro_about", lang))
+cat = catalogue()
+st.subheader(t("all_targets", lang))
+st.dataframe(views.targets_table(cat, lang), hide_index=True, width="stretch")
+st.subheader(t("definitions", lang))
+for ind in cat.indicators:
+    st.markdown(f"**{ind.name(lang)}** ({fmt.unit_label(ind.unit, lang)}, `{ind.code}`): {ind.definition(lang)}")
+st.markdown(about_text.method(lang))
+st.markdown(about_text.SOURCES[lang])

@@ -1,0 +1,47 @@
+"""Chỉ tiêu: all provinces ranked against the target, the national figure, and every trend."""
+import streamlit as st
+
+from dashboard import charts, fmt, queries, ui, views
+from dashboard.i18n import t
+from dashboard.state import choice
+from data import geography
+from indicators.catalogue import catalogue
+
+lang, db, version, info = ui.page("title_indicator")
+cat = catalogue()
+code = choice("indicator", cat.codes, t("indicator", lang), format_func=lambda c: cat[c].name(lang),
+              default="insurance_coverage", container=st.sidebar)
+ind = cat[code]
+values = queries.province_values(db, version)
+month = choice("period", views.month_options(values), t("as_of", lang), container=st.sidebar)
+provinces = geography.provinces()
+names = dict(zip(provinces["code"], provinces["name"]))
+highlight = choice("province", list(provinces["code"]), t("highlight", lang), default="01",
+                   format_func=lambda c: names[c], container=st.sidebar)
+mine = views.as_of(values[values["indicator"] == code], month)
+st.header(ind.name(lang))
+st.caption(ind.definition(lang))
+if mine.empty:
+    st.info(t("no_values_for", lang))
+    st.stop()
+card = queries.scorecard(db, version, month)
+card = card[card["indicator"] == code]
+national = views.national_series(mine, ind)
+last_national = national.iloc[-1] if len(national) else None
+c1, c2 = st.columns(2)
+if last_national is not None:
+    c1.metric(f"{t('national_aggregate', lang)} ({last_national['period']})",
+              views.value_text(last_national["value"], ind, lang))
+c2.caption(t(f"aggregate_rule_{ind.across_areas}", lang))
+targets = card["target_value"].dropna()
+label = lambda s: t(f"status_{s}", lang)  # noqa: E731
+fig = charts.ranking_chart(card, names, ind, float(targets.iloc[0]) if len(targets) else None,
+                           None if last_national is None else float(last_national["value"]),
+                           ui.STATUS_STYLE, label, lang)
+source = ui.source_line(lang, mine["received_at"].max())
+ui.chart(fig, f"nq72-ranking-{code}-{month}", card.assign(province=card["area_code"].map(names)), source,
+         lang, key="ranking")
+series = views.chart_series(mine, ind)
+ui.chart(charts.trends_chart(series, names, national, highlight, ind, lang), f"nq72-trends-{code}",
+         series[["area_code", "period", "value"]].assign(province=series["area_code"].map(names)), source,
+         lang, key="trends")

@@ -1,0 +1,47 @@
+"""Tổng quan: every province x indicator against the next milestone, counts, and a tile map."""
+import streamlit as st
+
+from dashboard import charts, fmt, queries, ui, views
+from dashboard.i18n import t
+from dashboard.state import choice
+from data import geography
+from indicators.catalogue import catalogue
+from indicators.scorecard import status_counts
+
+lang, db, version, info = ui.page("title_overview")
+cat = catalogue()
+values = queries.province_values(db, version)
+month = choice("period", views.month_options(values), t("as_of", lang), container=st.sidebar)
+card = queries.scorecard(db, version, month)
+st.caption(f"{t('as_of', lang)} {month} · {info['provinces']}/34 {t('n_provinces', lang).lower()} · "
+           + ui.source_line(lang, info["last_submission"]))
+label = lambda s: t(f"status_{s}", lang)  # noqa: E731
+st.caption(f"{t('legend', lang)}: " + " · ".join(ui.status_text(s, lang) for s in ui.STATUS_STYLE))
+
+counts = status_counts(card)
+ind_names = {i.code: i.short(lang) for i in cat.indicators}
+counts_table = counts.rename(index=ind_names, columns=label).reset_index(names=t("indicator", lang))
+ui.chart(charts.status_bars(counts, ind_names, ui.STATUS_STYLE, label, lang), f"nq72-status-{month}",
+         counts_table, ui.source_line(lang, info["last_submission"]), lang, key="status")
+
+st.subheader(t("scorecard", lang))
+sort_options = ["name"] + [i.code for i in cat.indicators]
+sort_by = st.selectbox(t("sort_by", lang), sort_options, key="sort",
+                       format_func=lambda c: t("sort_name", lang) if c == "name" else cat[c].name(lang))
+symbols = {s: style[1] for s, style in ui.STATUS_STYLE.items()}
+table = views.scorecard_table(card, cat, symbols, lang, None if sort_by == "name" else sort_by)
+shown = table.drop(columns="code").rename(columns={"name": t("province", lang)})
+st.dataframe(shown.style.map(ui.cell_style), hide_index=True,
+             width="stretch", height=36 * (len(shown) + 1) + 2)
+ui.csv_download(shown, f"nq72-scorecard-{month}", lang, key="scorecard_csv")
+
+st.subheader(t("map", lang))
+code = choice("indicator", cat.codes, t("indicator", lang), format_func=lambda c: cat[c].name(lang),
+              default="insurance_coverage")
+ind = cat[code]
+one = card[card["indicator"] == code]
+names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
+fig = charts.tile_map(one, geography.tile_grid(), names, views.short_names(), ui.STATUS_STYLE, label,
+                      lambda v: views.value_text(v, ind, lang), lang)
+ui.chart(fig, f"nq72-map-{code}-{month}", one.assign(province=one["area_code"].map(names)),
+         f"{t('map_note', lang)} " + ui.source_line(lang, info["last_submission"]), lang, key="map")

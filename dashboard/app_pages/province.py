@@ -1,0 +1,42 @@
+"""Tỉnh: one province, one panel per indicator: series, milestones, required path, trend, status."""
+import streamlit as st
+
+from dashboard import charts, fmt, queries, ui, views
+from dashboard.i18n import t
+from dashboard.state import choice
+from data import geography
+from indicators.catalogue import catalogue
+from indicators.scorecard import assess_area, progress_series
+
+lang, db, version, info = ui.page("title_province")
+cat = catalogue()
+provinces = geography.provinces()
+names = dict(zip(provinces["code"], provinces["name"]))
+code = choice("province", list(provinces["code"]), t("province", lang), format_func=lambda c: f"{names[c]} ({c})",
+              default="01", container=st.sidebar)
+values = queries.province_values(db, version)
+month = choice("period", views.month_options(values), t("as_of", lang), container=st.sidebar)
+mine = views.as_of(values[values["area_code"] == code], month)
+st.header(names[code])
+if mine.empty:
+    st.info(t("no_values_for", lang))
+    st.stop()
+docs = {k: d.short(lang) for k, d in cat.documents.items()}
+columns = st.columns(2)
+for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicator"])):
+    rows = mine[mine["indicator"] == ind.code]
+    series = progress_series(rows, ind)
+    results = assess_area(rows, ind, code)
+    latest = rows.loc[rows["t"].idxmax()]
+    with columns[n % 2].container(border=True):
+        views.panel_header(st, ind, latest, results, lang)
+        shown = views.chart_series(rows, ind)
+        ui.chart(charts.progress_chart(shown, results, ind, docs, lang), f"nq72-{code}-{ind.code}",
+                 shown[["period", "value", "numerator", "denominator"]],
+                 ui.source_line(lang, rows["received_at"].max(),
+                                "; ".join(dict.fromkeys(f"{docs[tg.source.document]} {tg.source.section}"
+                                                        for tg, _ in results))),
+                 lang, key=ind.code)
+        if "commune" in ind.expected_levels:
+            communes = queries.commune_latest(db, version, ind.code, float(latest["t"]), code)
+            views.stations_block(st, communes, results, ind, lang)

@@ -1,0 +1,30 @@
+"""Trạm y tế xã: commune stations below the doctors target, filterable and downloadable."""
+import streamlit as st
+
+from dashboard import fmt, queries, ui, views
+from dashboard.i18n import t
+from dashboard.state import choice
+from data import geography
+
+lang, db, version, info = ui.page("title_stations")
+provinces = geography.provinces()
+names = dict(zip(provinces["code"], provinces["name"]))
+options = ["all"] + list(provinces["code"])
+province = choice("province", options, t("province", lang), default="all", container=st.sidebar,
+                  format_func=lambda c: t("all_provinces", lang) if c == "all" else f"{names[c]} ({c})")
+values = queries.province_values(db, version)
+month = choice("period", views.month_options(values), t("as_of", lang), container=st.sidebar)
+threshold = st.sidebar.number_input(t("threshold", lang), min_value=1, max_value=10, value=4, step=1)
+as_of = views.period_end_of(month)
+communes = queries.commune_latest(db, version, "doctors_per_station", as_of,
+                                  None if province == "all" else province)
+if communes.empty:
+    st.info(t("no_values_for", lang))
+    st.stop()
+below = communes[communes["value"] < threshold].sort_values(["province_code", "value", "name"])
+st.metric(t("stations_count", lang), t("stations_below", lang).format(
+    n=fmt.number(len(below), lang, 0), k=threshold, total=fmt.number(len(communes), lang, 0)))
+table = views.stations_table(below, names, lang)
+st.dataframe(table, hide_index=True, width="stretch")
+ui.csv_download(table, f"nq72-stations-below-{threshold}-{province}-{month}", lang, key="stations_csv")
+st.caption(ui.source_line(lang, info["last_submission"]))

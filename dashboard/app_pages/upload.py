@@ -1,0 +1,58 @@
+"""Tải dữ liệu: check a file (every error in a table), confirm to load, templates, recent submissions."""
+import streamlit as st
+
+from dashboard import fmt, queries, ui, views
+from dashboard.i18n import t
+from data import geography
+from indicators.periods import last_complete_month, parse_period
+from pipelines import store
+from pipelines.ingest import default_user, ingest_bytes
+from pipelines.template import template_bytes, template_rows
+
+lang, db, version, info = ui.page("title_upload", require_data=False)
+provinces = geography.provinces()
+names = dict(zip(provinces["code"], provinces["name"]))
+codes = [""] + list(provinces["code"])
+scope = st.selectbox(t("upload_scope", lang), codes, format_func=lambda c: f"{names[c]} ({c})" if c else "—")
+user = st.text_input(t("upload_user", lang), value=default_user())
+upload = st.file_uploader(t("upload_file", lang), type=["csv", "txt", "tsv", "xlsx", "xls"])
+if upload is not None:
+    content = upload.getvalue()
+    check = ingest_bytes(None, content, upload.name, scope_province=scope or None, dry_run=True)
+    if check.status == "rejected":
+        st.error(t("check_bad", lang).format(n=check.total_problems))
+        errors = views.problems_table(check.problems, lang)
+        st.dataframe(errors, hide_index=True, width="stretch")
+        if check.total_problems > len(check.problems):
+            st.caption(t("more_errors", lang).format(n=check.total_problems - len(check.problems)))
+        ui.csv_download(errors, f"nq72-errors-{upload.name}", lang, key="errors_csv")
+    else:
+        st.success(t("check_ok", lang).format(n=fmt.number(check.rows, lang, 0)))
+        st.caption(t("preview", lang))
+        st.dataframe(views.preview_table(check.rows_frame, lang), hide_index=True, width="stretch", height=240)
+        if st.button(t("confirm_load", lang), type="primary"):
+            try:
+                with store.opened(db) as conn:
+                    done = ingest_bytes(conn, content, upload.name, user=user or None, scope_province=scope or None)
+            except (store.StoreError, OSError) as exc:
+                st.error(t("load_failed", lang).format(reason=exc))
+            else:
+                key = "loaded" if done.status == "accepted" else "unchanged"
+                st.success(t(key, lang).format(n=fmt.number(done.rows, lang, 0), id=done.submission_id))
+
+st.subheader(t("template", lang))
+c1, c2, c3 = st.columns([2, 2, 1])
+tpl_province = c1.selectbox(t("province", lang), codes[1:], format_func=lambda c: f"{names[c]} ({c})", key="tpl_p")
+tpl_period = c2.text_input(t("template_period", lang), value=last_complete_month().code, key="tpl_period")
+period = parse_period(tpl_period)
+if period is None:
+    c2.error(t("bad_period", lang))
+else:
+    c3.download_button(t("template_button", lang), template_bytes(template_rows(tpl_province, period)),
+                       file_name=f"nq72-{tpl_province}-{period.code}.xlsx", key="tpl_download",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+if version is not None:
+    st.subheader(t("recent", lang))
+    st.dataframe(views.submissions_table(queries.recent_submissions(db, version), names, lang),
+                 hide_index=True, width="stretch")

@@ -1,0 +1,93 @@
+"""Pieces every page uses: the header with the synthetic-data banner, status badges, and charts
+that carry their source, a PNG download and a CSV download."""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import fmt, queries
+from dashboard.i18n import t
+from dashboard.state import lang as current_lang
+
+# Colour plus a symbol of its own shape, so status never rests on colour alone.
+STATUS_STYLE = {
+    "achieved": ("#1a7f37", "✔"),
+    "on_track": ("#4c9a2a", "▲"),
+    "acceleration_needed": ("#d4a100", "►"),
+    "limited_progress": ("#e07000", "▼"),
+    "deterioration": ("#c62828", "✖"),
+    "insufficient_data": ("#9e9e9e", "…"),
+    "no_target": ("#cfd8dc", "○"),
+}
+
+
+def cell_style(cell: object) -> str:
+    """CSS for a scorecard cell: the colour of the status symbol it ends with (none otherwise)."""
+    text = str(cell)
+    for colour, symbol in STATUS_STYLE.values():
+        if text.endswith(symbol):
+            return f"color: {colour}"
+    return ""
+
+
+def status_text(status: str, lang: str) -> str:
+    return f"{STATUS_STYLE[status][1]} {t('status_' + status, lang)}"
+
+
+def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | None, dict | None]:
+    """Title, banner and database checks. A page that shows data stops with an explanation when
+    there is none; the upload page (require_data=False) goes on with version and info None."""
+    lang = current_lang()
+    st.title(t(title_key, lang))
+    db = queries.db_file()
+    if not os.path.exists(db):
+        if require_data:
+            st.info(t("no_db", lang))
+            st.stop()
+        return lang, db, None, None
+    version = queries.data_version(db)
+    info = queries.summary(db, version)
+    if info["synthetic"]:
+        st.warning(t("synthetic_banner", lang))
+    if info["values"] == 0 and require_data:
+        st.info(t("empty", lang))
+        st.stop()
+    return lang, db, version, info
+
+
+def csv_download(frame: pd.DataFrame, name: str, lang: str, key: str) -> None:
+    """CSV in UTF-8 with BOM (Excel shows the diacritics); text cells that start like a formula
+    are prefixed with ' so a spreadsheet never runs them."""
+    st.download_button(t("download_csv", lang), data=csv_bytes(frame), file_name=f"{name}.csv",
+                       mime="text/csv", key=key)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@\t\r" else v)
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def chart(fig, name: str, data: pd.DataFrame, source: str, lang: str, key: str) -> None:
+    """A plotly chart with its source line, PNG download (chart toolbar) and CSV download."""
+    fig.update_layout(font_family="Noto Sans, DejaVu Sans, Arial, sans-serif", separators=fmt.separators(lang))
+    st.plotly_chart(fig, key=f"chart_{key}", config={
+        "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}})
+    left, right = st.columns([4, 1])
+    left.caption(source)
+    with right:
+        csv_download(data, name, lang, key=f"csv_{key}")
+
+
+def source_line(lang: str, last: object, extra: str = "") -> str:
+    """'Nguồn: số liệu các Sở Y tế nộp; cập nhật 21/11/2026' plus any plan citation."""
+    text = f"{t('source', lang)}: {t('source_uploads', lang)}; {t('updated', lang)} {fmt.date(_day(last), lang)}"
+    return f"{text}. {extra}" if extra else text
+
+
+def _day(value):
+    return value.date() if hasattr(value, "date") and callable(value.date) else value

@@ -1,0 +1,204 @@
+"""Shaping query results for display: pure functions of frames (tested without a browser)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from data import geography
+from dashboard import fmt
+from indicators.aggregate import combine_areas, period_end
+from indicators.catalogue import Catalogue, Indicator
+from indicators.scorecard import progress_series
+
+
+def month_options(values: pd.DataFrame) -> list[str]:
+    """As-of months, newest first, from the latest month with data back to the first."""
+    if values.empty:
+        return []
+    last, first = float(values["t"].max()), float(values["t"].min())
+    out, y, m = [], int(last - 1e-9), round((last - int(last - 1e-9)) * 12)
+    while y + m / 12 >= first - 1e-9:
+        out.append(f"{y}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out
+
+
+def as_of(values: pd.DataFrame, month: str | None) -> pd.DataFrame:
+    """Values whose period had ended by the end of `month` (all when None)."""
+    return values if month is None else values[values["t"] <= period_end(month) + 1e-9]
+
+
+def value_text(value: float | None, ind: Indicator, lang: str) -> str:
+    decimals = 2 if ind.unit in ("doctors", "cm") else 1
+    return fmt.value_with_unit(value, ind.unit, lang, decimals)
+
+
+def scorecard_table(card: pd.DataFrame, cat: Catalogue, symbols: dict[str, str], lang: str,
+                    sort_by: str | None = None) -> pd.DataFrame:
+    """Provinces x indicators; each cell '94,7 % ▲' (value, then the status symbol).
+
+    Sorted by province name, or by an indicator's status (best first) and then its value."""
+    names = geography.provinces().set_index("code")["name"]
+    order = {s: i for i, s in enumerate(symbols)}
+    codes = [i.code for i in cat.indicators if i.code in set(card["indicator"])]
+    table = pd.DataFrame({"code": names.index, "name": names.values})
+    for code in codes:
+        c = card[card["indicator"] == code].set_index("area_code")
+        ind = cat[code]
+        table[ind.short(lang)] = [
+            f"{value_text(c.at[a, 'value'], ind, lang)} {symbols[c.at[a, 'status']]}" if a in c.index else "–"
+            for a in table["code"]]
+        if code == sort_by:
+            rank = table["code"].map(c["status"].map(order)).fillna(99)
+            val = table["code"].map(c["value"]).fillna(float("-inf"))
+            sign = -1 if ind.direction == "higher" else 1
+            table = table.assign(_r=rank, _v=sign * val).sort_values(["_r", "_v"]).drop(columns=["_r", "_v"])
+    if sort_by is None:
+        table = table.sort_values("name", key=lambda s: s.map(geography.fold))
+    return table.reset_index(drop=True)
+
+
+def national_series(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """The national figure over time by the indicator's rule, from each province's series."""
+    parts = [progress_series(g, ind) for _, g in values[values["indicator"] == ind.code].groupby("area_code")]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=["period", "value", "areas", "t"])
+    frame = pd.concat(parts)
+    out = combine_areas(frame, ind, geography.population(), geography.station_counts())
+    out["t"] = [period_end(p) for p in out["period"]]
+    return out.sort_values("t")
+
+
+def short_names() -> dict[str, str]:
+    """Province names for tiles: without 'Hồ Chí' and the like where space is short."""
+    names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
+    names["79"] = "TP.HCM"
+    return names
+
+
+def chart_series(rows: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """What a province chart draws: the natural-frequency series (year-to-date quarters included)."""
+    grains = set(rows["granularity"])
+    grain = ind.frequency if ind.frequency in grains else sorted(grains)[0]
+    return rows[rows["granularity"] == grain].sort_values("t")
+
+
+def headline(ind: Indicator, latest: pd.Series, results: list, lang: str) -> dict[str, str]:
+    """Texts of a panel's header: latest value and period, next milestone, gap, status, projection."""
+    from dashboard.i18n import t
+    from indicators.progress import next_target
+
+    target = next_target([tg for tg, _ in results], float(latest["t"]))
+    out = {"latest": value_text(latest["value"], ind, lang), "period": str(latest["period"]),
+           "target": "–", "gap": "–", "status": "no_target", "projected": "–"}
+    if target is None:
+        return out
+    a = dict(results)[target]
+    out.update(target=target.describe(fmt.unit_label(ind.unit, lang), lang), status=a.status)
+    if a.gap is not None:
+        gap = a.gap if ind.direction == "higher" else -a.gap
+        out["gap"] = "0" if gap <= 0 else value_text(gap, ind, lang)
+    if a.status == "achieved":
+        out["projected"] = t("status_achieved", lang)
+    elif a.projected_year is not None:
+        out["projected"] = fmt.year(a.projected_year, lang)
+    elif a.status != "insufficient_data":
+        out["projected"] = t("not_at_pace", lang)
+    return out
+
+
+def panel_header(st, ind: Indicator, latest: pd.Series, results: list, lang: str) -> None:
+    """Header of a province panel: the indicator, then the four figures a leader reads first
+    (a Markdown table wraps where metrics would be cut off in a half-width panel)."""
+    from dashboard.i18n import t
+    from dashboard.ui import status_text
+
+    h = headline(ind, latest, results, lang)
+    st.markdown(f"**{ind.name(lang)}**")
+    st.markdown(
+        f"| {t('latest', lang)} | {t('target', lang)} | {t('gap', lang)} | {t('projected', lang)} |\n"
+        f"|---|---|---|---|\n"
+        f"| **{h['latest']}** ({h['period']}) | {h['target']} | {h['gap']} | {h['projected']} |")
+    st.markdown(f"{t('status', lang)}: **{status_text(h['status'], lang)}**")
+
+
+def stations_block(st, communes: pd.DataFrame, results: list, ind: Indicator, lang: str) -> None:
+    """Distribution of commune stations and the share reaching the target (doctors per station)."""
+    from dashboard import charts
+    from dashboard.i18n import t
+
+    if communes.empty:
+        return
+    threshold = min((tg.threshold for tg, _ in results if tg.threshold is not None), default=4.0)
+    share = float((communes["value"] >= threshold).mean() * 100)
+    st.metric(t("stations_share", lang).format(n=fmt.number(threshold, lang, 0)),
+              f"{fmt.value_with_unit(share, '%', lang)} ({int((communes['value'] >= threshold).sum())}/{len(communes)})")
+    st.plotly_chart(charts.stations_histogram(communes["value"], threshold, lang),
+                    key=f"hist_{ind.code}", config={"displaylogo": False})
+
+
+def period_end_of(month: str | None) -> float:
+    return period_end(month) if month else 9999.0
+
+
+def stations_table(communes: pd.DataFrame, province_names: dict[str, str], lang: str) -> pd.DataFrame:
+    """Columns a person reads: province, commune, code, doctors, period."""
+    from dashboard.i18n import t
+
+    return pd.DataFrame({
+        t("province", lang): communes["province_code"].map(province_names),
+        t("commune", lang): communes["name"],
+        t("code", lang): communes["area_code"],
+        t("doctors", lang): communes["value"].round(1),
+        t("period", lang): communes["period"],
+    }).reset_index(drop=True)
+
+
+def problems_table(problems: list, lang: str) -> pd.DataFrame:
+    """Row, column, value, reason: what the uploader has to fix."""
+    from dashboard.i18n import t
+
+    return pd.DataFrame({t("row", lang): [p.row for p in problems],
+                         t("column", lang): [p.column for p in problems],
+                         t("value", lang): [p.value for p in problems],
+                         t("reason", lang): [p.message(lang) for p in problems]})
+
+
+def preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFrame:
+    from dashboard.i18n import t
+
+    head = rows.head(limit)
+    names = geography.areas().set_index("code")["name"]
+    return pd.DataFrame({t("row", lang): head["row_number"], t("indicator", lang): head["indicator"].astype(str),
+                         t("code", lang): head["area_code"].astype(str),
+                         t("province", lang): head["area_code"].astype(str).map(names),
+                         t("period", lang): head["period"].astype(str), t("value", lang): head["value"]})
+
+
+def submissions_table(subs: pd.DataFrame, province_names: dict[str, str], lang: str) -> pd.DataFrame:
+    from dashboard.i18n import t
+
+    return pd.DataFrame({
+        "#": subs["id"], t("file", lang): subs["file_name"], t("upload_user", lang): subs["user_name"],
+        t("scope_col", lang): subs["scope"].map(lambda s: province_names.get(s, t("national", lang))),
+        t("rows", lang): subs["rows"],
+        t("received", lang): [fmt.date(x.to_pydatetime() if hasattr(x, "to_pydatetime") else x, lang)
+                              for x in subs["received_at"]],
+        t("synthetic", lang): subs["synthetic"]})
+
+
+def targets_table(cat: Catalogue, lang: str) -> pd.DataFrame:
+    """Every target of every indicator with its scope and citation, for the About page."""
+    from dashboard.i18n import t
+
+    rows = []
+    for ind in cat.indicators:
+        for tg in ind.targets:
+            doc = cat.documents[tg.source.document]
+            rows.append({t("indicator", lang): ind.short(lang),
+                         t("target", lang): tg.describe(fmt.unit_label(ind.unit, lang), lang),
+                         t("area_scope", lang): t("national", lang) if tg.scope == "national"
+                         else geography.area_name(tg.scope),
+                         t("source", lang): f"{doc.vi if lang == 'vi' else doc.en}, {tg.source.section}",
+                         t("quote", lang): f"“{tg.source.quote}”"})
+    return pd.DataFrame(rows)
