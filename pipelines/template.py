@@ -31,6 +31,16 @@ def template_rows(province: str, period: Period) -> pd.DataFrame:
           "note": ""} for ind, code, name in rows], columns=COLUMNS)
 
 
+def template_bytes(frame: pd.DataFrame, suffix: str = ".xlsx") -> bytes:
+    """The template as file content, for a download button."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / f"template{suffix}"
+        write_template(frame, path)
+        return path.read_bytes()
+
+
 def write_template(frame: pd.DataFrame, path: Path) -> None:
     """CSV (UTF-8 with BOM, so Excel shows the diacritics) or XLSX with codes kept as text."""
     if path.suffix.lower() == ".csv":
