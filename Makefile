@@ -46,6 +46,7 @@ chromium:
 
 bench: install
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/dashboard.py
 
 check-contract: install
 	python3 ../shared/checks/cli_contract.py

@@ -1,9 +1,11 @@
 """End to end: the real server in headless Debian Chromium through Playwright.
 
-Screenshots land in tests/artifacts/ (git-ignored) for a person to look at."""
+Every page is opened, waited for until the script has finished and every chart is drawn, checked
+for error elements, and saved as a full-page PNG in tests/artifacts/ for a person to look at."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,11 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import HEADER, csv_bytes
+
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = os.environ.get("NQ72_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {"overview": "/", "province": "/tinh?province=66", "indicator": "/chi-tieu?indicator=doctors_per_station",
+         "stations": "/tram-y-te?province=66", "upload": "/tai-du-lieu", "about": "/gioi-thieu"}
 
 
 def _free_port() -> int:
@@ -26,22 +32,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_db):
+def start_server(db: Path):
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(demo_db),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
+                return proc, url
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the dashboard server did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    proc.kill()
+    pytest.fail("the dashboard server did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    db = tmp_path_factory.mktemp("served") / "demo.duckdb"
+    shutil.copy(demo_db, db)                  # the upload test writes to it
+    proc, url = start_server(db)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -57,35 +68,90 @@ def browser():
         b.close()
 
 
-def open_page(browser, url: str, width: int = 1400, height: int = 900):
-    page = browser.new_page(viewport={"width": width, "height": height}, locale="vi-VN")
+def wait_drawn(page, timeout: int = 60_000) -> None:
+    """Script finished, no skeleton left, and every plotly chart has its SVG (it draws ~1 s later)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"]') &&
+                 [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                   .every(c => c.querySelector('.js-plotly-plot .main-svg'))""", timeout=timeout)
+
+
+def open_page(browser, url: str, width: int = 1400):
+    page = browser.new_page(viewport={"width": width, "height": 900}, locale="vi-VN")
     page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    wait_drawn(page)
     return page
 
 
-@pytest.mark.parametrize("lang,width,banner", [("vi", 1400, "DỮ LIỆU MINH HỌA"), ("en", 1400, "SYNTHETIC DEMO DATA"),
-                                               ("vi", 390, "DỮ LIỆU MINH HỌA")])
-def test_home_page_renders(server, browser, lang, width, banner):
-    page = open_page(browser, f"{server}/?lang={lang}", width=width)
+def full_screenshot(page, name: str) -> Path:
+    """Streamlit scrolls inside stMain: size the viewport to it so the PNG holds the whole page."""
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": min(height + 40, 8000)})
+    wait_drawn(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders(server, browser, name, lang):
+    path = PAGES[name]
+    url = f"{server}{path}{'&' if '?' in path else '?'}lang={lang}"
+    page = open_page(browser, url)
     try:
         assert page.locator('[data-testid="stException"]').count() == 0
-        assert banner in page.inner_text("body")
-        assert "34 / 34" in page.inner_text("body")
-        ARTIFACTS.mkdir(exist_ok=True)
-        shot = ARTIFACTS / f"home-{lang}-{width}.png"
-        page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 10_000
+        body = page.inner_text("body")
+        assert ("DỮ LIỆU MINH HỌA" if lang == "vi" else "SYNTHETIC DEMO DATA") in body
+        assert "Traceback" not in body
+        shot = full_screenshot(page, f"{name}-{lang}")
+        assert shot.stat().st_size > 20_000
     finally:
         page.close()
 
 
-def test_language_switch_updates_url(server, browser):
-    page = open_page(browser, server)
+def test_narrow_window(server, browser):
+    page = open_page(browser, f"{server}/tinh?province=79", width=390)
     try:
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "Hồ Chí Minh" in page.inner_text("body")
+        full_screenshot(page, "province-vi-390")
+    finally:
+        page.close()
+
+
+def test_selection_lives_in_the_url(server, browser):
+    page = open_page(browser, f"{server}/chi-tieu?indicator=life_expectancy&province=92")
+    try:
+        assert "Tuổi thọ trung bình" in page.inner_text("body")
         page.get_by_text("English").click()
         page.wait_for_url("**lang=en**", timeout=30_000)
-        page.wait_for_selector("text=Resolution 72-NQ/TW targets", timeout=30_000)
+        wait_drawn(page)
+        assert "indicator=life_expectancy" in page.url and "province=92" in page.url
+        assert "Life expectancy at birth" in page.inner_text("body")
+    finally:
+        page.close()
+
+
+def test_upload_rejects_then_loads(server, browser, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([HEADER, ["insurance_coverage", "66", "2026-10", "96.0"],
+                               ["insurance_coverage", "66", "2026-09", "150"]]))
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes([HEADER, ["life_expectancy", "66", "2024", "74.9"]]))
+    page = open_page(browser, f"{server}/tai-du-lieu")
+    try:
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+        page.wait_for_selector("text=Tệp bị từ chối", timeout=60_000)
+        wait_drawn(page)
+        body = page.inner_text("body")
+        assert "ngoài khoảng hợp lý" in body
+        full_screenshot(page, "upload-rejected-vi")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+        page.wait_for_selector("text=Tệp hợp lệ", timeout=60_000)
+        page.get_by_role("button", name="Nạp vào cơ sở dữ liệu").click()
+        page.wait_for_selector("text=Đã nạp 1 dòng", timeout=60_000)
     finally:
         page.close()

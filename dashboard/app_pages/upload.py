@@ -22,9 +22,9 @@ if upload is not None:
     if check.status == "rejected":
         st.error(t("check_bad", lang).format(n=check.total_problems))
         errors = views.problems_table(check.problems, lang)
-        st.dataframe(errors, hide_index=True, width="stretch")
-        if check.total_problems > len(check.problems):
-            st.caption(t("more_errors", lang).format(n=check.total_problems - len(check.problems)))
+        st.table(errors.head(200).set_index(errors.columns[0]))  # plain HTML: readable in screenshots
+        if check.total_problems > min(len(errors), 200):
+            st.caption(t("more_errors", lang).format(n=check.total_problems - min(len(errors), 200)))
         ui.csv_download(errors, f"nq72-errors-{upload.name}", lang, key="errors_csv")
     else:
         st.success(t("check_ok", lang).format(n=fmt.number(check.rows, lang, 0)))
