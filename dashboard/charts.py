@@ -166,12 +166,13 @@ def tile_map(card: pd.DataFrame, grid: pd.DataFrame, names: dict[str, str], shor
 def status_bars(counts: pd.DataFrame, ind_names: dict[str, str], status_style: dict, status_label,
                 lang: str) -> go.Figure:
     """Per indicator, how many provinces are in each status (stacked)."""
-    fig = _base(t("headline", lang), lang, height=60 + 30 * len(counts))
-    order = counts.index.tolist()
+    fig = _base(t("headline", lang), lang, height=120 + 30 * len(counts))
+    order = list(reversed(counts.index.tolist()))  # the catalogue's first indicator at the top
     for status in counts.columns:
         fig.add_trace(go.Bar(y=[ind_names[i] for i in order], x=counts.loc[order, status], orientation="h",
                              name=status_label(status), marker_color=status_style[status][0],
                              hovertemplate=f"%{{y}}: %{{x}} · {status_label(status)}<extra></extra>"))
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.1))
-    fig.update_xaxes(title=t("n_provinces", lang), range=[0, 34])
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.12, yanchor="top"),
+                      margin=dict(l=10, r=10, t=40, b=90))
+    fig.update_xaxes(range=[0, 34])
     return fig

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, queries
 from dashboard.i18n import t
 from dashboard.state import lang as current_lang
+from pipelines import store
 
 # Colour plus a symbol of its own shape, so status never rests on colour alone.
 STATUS_STYLE = {
@@ -47,8 +49,12 @@ def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | N
             st.info(t("no_db", lang))
             st.stop()
         return lang, db, None, None
-    version = queries.data_version(db)
-    info = queries.summary(db, version)
+    try:
+        version = queries.data_version(db)
+        info = queries.summary(db, version)
+    except (store.StoreError, duckdb.Error) as exc:
+        st.error(f"{t('error', lang)}: {exc}")
+        st.stop()
     if info["synthetic"]:
         st.warning(t("synthetic_banner", lang))
     if info["values"] == 0 and require_data:

@@ -44,8 +44,10 @@ def scorecard_table(card: pd.DataFrame, cat: Catalogue, symbols: dict[str, str],
     for code in codes:
         c = card[card["indicator"] == code].set_index("area_code")
         ind = cat[code]
-        table[ind.short(lang)] = [
-            f"{value_text(c.at[a, 'value'], ind, lang)} {symbols[c.at[a, 'status']]}" if a in c.index else "–"
+        decimals = 2 if ind.unit in ("doctors", "cm") else 1
+        # The unit sits in the header, so the 14 columns stay narrow enough for a screenshot.
+        table[f"{ind.short(lang)} ({fmt.unit_label(ind.unit, lang)})"] = [
+            f"{fmt.number(c.at[a, 'value'], lang, decimals)} {symbols[c.at[a, 'status']]}" if a in c.index else "–"
             for a in table["code"]]
         if code == sort_by:
             rank = table["code"].map(c["status"].map(order)).fillna(99)
@@ -127,14 +129,18 @@ def stations_block(st, communes: pd.DataFrame, results: list, ind: Indicator, la
     from dashboard import charts
     from dashboard.i18n import t
 
+    from dashboard import ui
+
     if communes.empty:
         return
     threshold = min((tg.threshold for tg, _ in results if tg.threshold is not None), default=4.0)
     share = float((communes["value"] >= threshold).mean() * 100)
     st.metric(t("stations_share", lang).format(n=fmt.number(threshold, lang, 0)),
               f"{fmt.value_with_unit(share, '%', lang)} ({int((communes['value'] >= threshold).sum())}/{len(communes)})")
-    st.plotly_chart(charts.stations_histogram(communes["value"], threshold, lang),
-                    key=f"hist_{ind.code}", config={"displaylogo": False})
+    code = communes["province_code"].iloc[0]
+    ui.chart(charts.stations_histogram(communes["value"], threshold, lang), f"nq72-{code}-stations",
+             communes[["area_code", "name", "period", "value"]], ui.source_line(lang, None), lang,
+             key=f"hist_{ind.code}")
 
 
 def period_end_of(month: str | None) -> float:

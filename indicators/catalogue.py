@@ -83,11 +83,16 @@ class Target(_Strict):
             amount = f"{sign}{_num(self.change.amount, lang)}"
             unit_txt = "%" if self.change.kind == "relative" else unit
             since = "so với" if lang == "vi" else "over"
-            return f"{amount} {unit_txt} {since} {self.change.baseline_year} ({self.year})"
+            return f"{amount}{_unit(unit_txt, lang)} {since} {self.change.baseline_year} ({self.year})"
         if self.comparison == "range":
-            return f"{_num(self.threshold, lang)}–{_num(self.upper, lang)} {unit} ({self.year})"
+            return f"{_num(self.threshold, lang)}–{_num(self.upper, lang)}{_unit(unit, lang)} ({self.year})"
         symbol = {">=": "≥"}.get(self.comparison, self.comparison)
-        return f"{symbol} {_num(self.threshold, lang)} {unit} ({self.year})"
+        return f"{symbol} {_num(self.threshold, lang)}{_unit(unit, lang)} ({self.year})"
+
+
+def _unit(unit: str, lang: str) -> str:
+    """' %' in Vietnamese (94,7 %), '%' in English (94.7%); other units after a space."""
+    return "%" if unit == "%" and lang == "en" else f" {unit}"
 
 
 def _num(x: float | None, lang: str) -> str:

@@ -70,3 +70,8 @@ def status_counts(card: pd.DataFrame) -> pd.DataFrame:
 
     counts = card.groupby(["indicator", "status"]).size().unstack(fill_value=0)
     return counts.reindex(columns=list(STATUSES), fill_value=0)
+
+
+def in_catalogue_order(frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Rows indexed by indicator code, in the catalogue's order."""
+    return frame.reindex([c for c in catalogue.codes if c in frame.index])

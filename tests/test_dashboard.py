@@ -48,11 +48,11 @@ def test_overview_scorecard_values_and_statuses(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "overview")
     table = at.dataframe[0].value
     row = {r["Tỉnh, thành phố"]: r for _, r in table.iterrows()}
-    assert row["Đắk Lắk"]["Bao phủ BHYT"] == "95,5 % ✔"
-    assert row["Hà Nội"]["Bao phủ BHYT"] == "93,0 % ►"
-    assert row["Lai Châu"]["Bao phủ BHYT"] == "91,0 % ✖"
-    assert row["Đắk Lắk"]["Bác sĩ/trạm"] == "3,30 bác sĩ ▲"
-    assert row["Cà Mau"]["Bao phủ BHYT"] == "–"
+    assert row["Đắk Lắk"]["Bao phủ BHYT (%)"] == "95,5 ✔"
+    assert row["Hà Nội"]["Bao phủ BHYT (%)"] == "93,0 ►"
+    assert row["Lai Châu"]["Bao phủ BHYT (%)"] == "91,0 ✖"
+    assert row["Đắk Lắk"]["Bác sĩ/trạm (bác sĩ)"] == "3,30 ▲"
+    assert row["Cà Mau"]["Bao phủ BHYT (%)"] == "–"
     assert not at.warning                                   # real data: no synthetic banner
 
 
@@ -102,7 +102,7 @@ def test_about_page_cites_every_target(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "about", lang="en")
     targets = at.dataframe[0].value
     ward = targets[targets["Scope"] == "Phường Trần Liễu"]
-    assert "> 96 % (2026)" in ward["Target"].tolist()
+    assert "> 96% (2026)" in ward["Target"].tolist()
     assert any("Statistics Canada / Open SDG" in m.value for m in at.markdown)
 
 
@@ -120,3 +120,17 @@ def test_empty_and_missing_database(monkeypatch, tmp_path, page):
     store.connect(path).close()
     at = run_page(monkeypatch, path, page)
     assert "Tải dữ liệu" in at.info[0].value
+
+
+def test_a_new_submission_shows_at_once(monkeypatch, tmp_path):
+    path = tmp_path / "live.duckdb"
+    with store.opened(path) as conn:
+        ingest_bytes(conn, csv_bytes([HEAD, ["insurance_coverage", "66", "2026-05", "94.0"],
+                                      ["insurance_coverage", "66", "2026-06", "94.5"]]), "a.csv", today=TODAY)
+    at = run_page(monkeypatch, path, "overview")
+    cell = lambda: at.dataframe[0].value.set_index("Tỉnh, thành phố").at["Đắk Lắk", "Bao phủ BHYT (%)"]  # noqa: E731
+    assert cell() == "94,5 ►" or cell().startswith("94,5")
+    with store.opened(path) as conn:
+        ingest_bytes(conn, csv_bytes([HEAD, ["insurance_coverage", "66", "2026-06", "95.6"]]), "b.csv", today=TODAY)
+    at.run()
+    assert cell() == "95,6 ✔"

@@ -6,7 +6,7 @@ from dashboard.i18n import t
 from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
-from indicators.scorecard import status_counts
+from indicators.scorecard import in_catalogue_order, status_counts
 
 lang, db, version, info = ui.page("title_overview")
 cat = catalogue()
@@ -18,7 +18,7 @@ st.caption(f"{t('as_of', lang)} {month} · {info['provinces']}/34 {t('n_province
 label = lambda s: t(f"status_{s}", lang)  # noqa: E731
 st.caption(f"{t('legend', lang)}: " + " · ".join(ui.status_text(s, lang) for s in ui.STATUS_STYLE))
 
-counts = status_counts(card)
+counts = in_catalogue_order(status_counts(card), cat)
 ind_names = {i.code: i.short(lang) for i in cat.indicators}
 counts_table = counts.rename(index=ind_names, columns=label).reset_index(names=t("indicator", lang))
 ui.chart(charts.status_bars(counts, ind_names, ui.STATUS_STYLE, label, lang), f"nq72-status-{month}",
