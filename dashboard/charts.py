@@ -43,6 +43,12 @@ def progress_chart(series: pd.DataFrame, assessments: list[tuple[Target, Assessm
         x=[to_date(v) for v in series["t"]], y=series["value"], mode="lines+markers", name=t("series", lang),
         line=dict(color=SERIES_COLOUR, width=2), marker=dict(size=5),
         customdata=series["period"], hovertemplate=f"%{{customdata}}: %{{y}} {unit}<extra></extra>"))
+    flagged = series[series["flagged"]] if "flagged" in series else series.iloc[0:0]
+    if len(flagged):
+        fig.add_trace(go.Scatter(
+            x=[to_date(v) for v in flagged["t"]], y=flagged["value"], mode="markers", name=f"⚑ {t('flags', lang)}",
+            marker=dict(symbol="circle-open", size=14, color="#c62828", line=dict(width=2)),
+            customdata=flagged["period"], hovertemplate=f"⚑ %{{customdata}}: %{{y}} {unit}<extra></extra>"))
     for target, a in assessments:
         if a.target_value is None:
             continue
@@ -175,4 +181,22 @@ def status_bars(counts: pd.DataFrame, ind_names: dict[str, str], status_style: d
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.12, yanchor="top"),
                       margin=dict(l=10, r=10, t=40, b=90))
     fig.update_xaxes(range=[0, 34])
+    return fig
+
+
+def reporting_heatmap(reporting: pd.DataFrame, measure: str, names: dict[str, str], lang: str) -> go.Figure:
+    """Provinces x months, coloured by completeness or timeliness, the percentage written in each cell."""
+    grid = reporting.pivot_table(index="province_code", columns="period", values=measure, aggfunc="mean")
+    from data.geography import fold
+
+    grid = grid.reindex(sorted(grid.index, key=lambda c: fold(names[c])))
+    labels = [[fmt.number(v * 100, lang, 0) for v in row] for row in grid.to_numpy()]
+    fig = _base(t(f"heatmap_{measure}", lang), lang, height=120 + 22 * len(grid))
+    fig.add_trace(go.Heatmap(
+        z=grid.to_numpy(), x=list(grid.columns), y=[names[c] for c in grid.index], zmin=0, zmax=1,
+        colorscale=[[0, "#c62828"], [0.89, "#ffcc80"], [0.9, "#c5e1a5"], [1, "#1a7f37"]],
+        text=labels, texttemplate="%{text}", hovertemplate="%{y} %{x}: %{text} %<extra></extra>",
+        colorbar=dict(title="%", tickvals=[0, 0.5, 0.9, 1], ticktext=["0", "50", "90", "100"])))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(type="category")
     return fig

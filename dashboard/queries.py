@@ -88,3 +88,40 @@ def scorecard(db: str, version: tuple[int, float], month: str | None) -> pd.Data
     from dashboard.views import as_of
 
     return build_scorecard(as_of(province_values(db, version), month), catalogue())
+
+
+def quality_version(db: str) -> float | None:
+    """Modification time of the quality results file (None when no run has been stored)."""
+    from pipelines.quality.results import results_path
+
+    path = results_path(db)
+    return os.path.getmtime(path) if path.exists() else None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def quality_latest(db: str, version: float | None) -> dict | None:
+    """The newest quality run: its record, flags, reporting rates and province scores."""
+    if version is None:
+        return None
+    from pipelines.quality import results
+
+    with results.connect(db, read_only=True) as conn:
+        run = conn.execute("select * from quality_runs where scope = 'national' order by id desc limit 1").df()
+        if run.empty:
+            run = conn.execute("select * from quality_runs order by id desc limit 1").df()
+        if run.empty:
+            return None
+        run_id = int(run["id"].iloc[0])
+        return {"run": run.iloc[0].to_dict(),
+                "flags": conn.execute("select * from quality_flags where run_id = ?", [run_id]).df(),
+                "reporting": conn.execute("select * from quality_reporting where run_id = ?", [run_id]).df(),
+                "scores": conn.execute("select * from quality_scores where run_id = ?", [run_id]).df()}
+
+
+def flagged_keys(db: str) -> set[tuple[str, str, str]]:
+    """(indicator, area_code, period) of every value flagged by the newest quality run."""
+    q = quality_latest(db, quality_version(db))
+    if q is None:
+        return set()
+    f = q["flags"].dropna(subset=["indicator"])
+    return set(zip(f["indicator"], f["area_code"], f["period"]))

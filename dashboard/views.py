@@ -33,8 +33,9 @@ def value_text(value: float | None, ind: Indicator, lang: str) -> str:
 
 
 def scorecard_table(card: pd.DataFrame, cat: Catalogue, symbols: dict[str, str], lang: str,
-                    sort_by: str | None = None) -> pd.DataFrame:
-    """Provinces x indicators; each cell '94,7 % ▲' (value, then the status symbol).
+                    sort_by: str | None = None, flagged: set | None = None) -> pd.DataFrame:
+    """Provinces x indicators; each cell '94,7 ▲' (value, then the status symbol), and ⚑ when the
+    latest quality run flagged that value.
 
     Sorted by province name, or by an indicator's status (best first) and then its value."""
     names = geography.provinces().set_index("code")["name"]
@@ -46,8 +47,10 @@ def scorecard_table(card: pd.DataFrame, cat: Catalogue, symbols: dict[str, str],
         ind = cat[code]
         decimals = 2 if ind.unit in ("doctors", "cm") else 1
         # The unit sits in the header, so the 14 columns stay narrow enough for a screenshot.
+        flags = flagged or set()
         table[f"{ind.short(lang)} ({fmt.unit_label(ind.unit, lang)})"] = [
-            f"{fmt.number(c.at[a, 'value'], lang, decimals)} {symbols[c.at[a, 'status']]}" if a in c.index else "–"
+            f"{fmt.number(c.at[a, 'value'], lang, decimals)}{' ⚑' if (code, a, c.at[a, 'period']) in flags else ''}"
+            f" {symbols[c.at[a, 'status']]}" if a in c.index else "–"
             for a in table["code"]]
         if code == sort_by:
             rank = table["code"].map(c["status"].map(order)).fillna(99)
@@ -78,11 +81,14 @@ def short_names() -> dict[str, str]:
     return names
 
 
-def chart_series(rows: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """What a province chart draws: the natural-frequency series (year-to-date quarters included)."""
+def chart_series(rows: pd.DataFrame, ind: Indicator, flagged: set | None = None) -> pd.DataFrame:
+    """What a province chart draws: the natural-frequency series (year-to-date quarters included),
+    with `flagged` true where the latest quality run flagged the value."""
     grains = set(rows["granularity"])
     grain = ind.frequency if ind.frequency in grains else sorted(grains)[0]
-    return rows[rows["granularity"] == grain].sort_values("t")
+    out = rows[rows["granularity"] == grain].sort_values("t")
+    flags = flagged or set()
+    return out.assign(flagged=[(i, a, p) in flags for i, a, p in zip(out["indicator"], out["area_code"], out["period"])])
 
 
 def headline(ind: Indicator, latest: pd.Series, results: list, lang: str) -> dict[str, str]:
@@ -208,3 +214,65 @@ def targets_table(cat: Catalogue, lang: str) -> pd.DataFrame:
                          t("source", lang): f"{doc.vi if lang == 'vi' else doc.en}, {tg.source.section}",
                          t("quote", lang): f"“{tg.source.quote}”"})
     return pd.DataFrame(rows)
+
+
+def reporting_table(reporting: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    from dashboard.i18n import t
+
+    return pd.DataFrame({t("province", lang): reporting["province_code"].map(names),
+                         t("period", lang): reporting["period"], "expected": reporting["expected"],
+                         "received": reporting["received"], "on_time": reporting["on_time"],
+                         t("completeness", lang): reporting["completeness"].round(3),
+                         t("timeliness", lang): reporting["timeliness"].round(3),
+                         "deadline": reporting["deadline"]})
+
+
+def scores_table(scores: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """Provinces from the weakest score up, with the shares shown as percentages."""
+    from dashboard.i18n import t
+
+    s = scores.sort_values("score")
+    pct = lambda col: [fmt.value_with_unit(v * 100, "%", lang) for v in s[col]]  # noqa: E731
+    return pd.DataFrame({t("province", lang): s["province_code"].map(names), t("completeness", lang): pct("completeness"),
+                         t("timeliness", lang): pct("timeliness"), t("flagged_share", lang): pct("flagged_share"),
+                         t("flags", lang): s["flags"], t("score", lang): [fmt.number(v, lang, 1) for v in s["score"]]})
+
+
+def flags_table(flags: pd.DataFrame, checks: list[str], province: str | None, lang: str) -> pd.DataFrame:
+    """Flagged values with why, filtered by check and province (communes count for their province)."""
+    from dashboard.i18n import t
+
+    f = flags[flags["check_name"].isin(checks)]
+    if province:
+        of = geography.commune_province()
+        f = f[f["area_code"].map(lambda a: of.get(a, a)) == province]
+    names = geography.areas().set_index("code")["name"]
+    return pd.DataFrame({t("check", lang): f["check_name"].map(lambda c: t(f"check_{c}", lang)),
+                         t("area", lang): f["area_code"].map(names), t("code", lang): f["area_code"],
+                         t("indicator", lang): f["indicator"].fillna(""), t("period", lang): f["period"],
+                         t("value", lang): f["value"],
+                         t("reason", lang): f["message_vi" if lang == "vi" else "message_en"]}).reset_index(drop=True)
+
+
+def data_docs(run: dict):
+    """The Data Docs start page of a run, if it was built and is still there."""
+    from pathlib import Path
+
+    from pipelines.quality.suite import docs_index
+
+    folder = run.get("docs_path")
+    if not folder or not isinstance(folder, str) or not Path(folder).exists():
+        return None
+    return docs_index(Path(folder))
+
+
+def zip_folder(folder) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(folder))
+    return buf.getvalue()

@@ -26,7 +26,7 @@ from pipelines import store
 from pipelines.ingest import ingest_bytes
 
 FIRST_YEAR = 2021
-MONTHLY_FROM = 2026       # earlier years arrive as one back-filled file per province and year
+LIVE_FROM = (2025, 7)     # monthly reporting started; earlier figures were back-filled
 REGRESSING = "12"
 MISSING = ("11", "2026-08")
 LATE = "96"
@@ -133,24 +133,30 @@ def demo_frame(seed: int = 72, today: dt.date | None = None) -> pd.DataFrame:
 
 
 def _report_month(period: str) -> str:
-    """Which monthly report carries a value: its own month, a quarter's or year's last month;
-    years before MONTHLY_FROM are back-filled in one report per year."""
+    """Which report carries a value: monthly reports from LIVE_FROM on (a quarter with its last
+    month); annual figures in an annual report each December; everything before LIVE_FROM in one
+    back-filled file per province and year, loaded when reporting started."""
     year = int(period[:4])
-    if year < MONTHLY_FROM:
+    if len(period) == 4 and year >= LIVE_FROM[0]:
+        return f"{year}-annual"
+    month = 12 if len(period) == 4 else int(period[-1]) * 3 if "-Q" in period else int(period[5:7])
+    if (year, month) < LIVE_FROM:
         return f"{year}"
-    if "-Q" in period:
-        return f"{year}-{int(period[-1]) * 3:02d}"
-    return period if "-" in period else f"{year}-12"
+    return f"{year}-{month:02d}"
 
 
 def _received_at(province: str, report: str, rng) -> dt.datetime:
-    """Monthly reports are due on the 23rd of the next month; back-fills arrived the January after their year."""
+    """Monthly reports are due on the 23rd of the next month, annual ones by 15 December
+    (quality.yaml); back-fills arrived when reporting started."""
+    hour = dt.time(int(rng.integers(8, 17)), 0)
     if "-" not in report:
-        return dt.datetime(int(report) + 1, 1, 10, 9, 0) + dt.timedelta(hours=int(rng.integers(0, 48)))
+        return dt.datetime(*LIVE_FROM, 10, 9, 0) + dt.timedelta(hours=int(report) - FIRST_YEAR)
+    if report.endswith("annual"):
+        return dt.datetime.combine(dt.date(int(report[:4]), 12, int(rng.integers(1, 15))), hour)
     y, m = int(report[:4]), int(report[5:])
     due = dt.date(y + (m == 12), m % 12 + 1, 23)
     days = int(rng.integers(3, 12)) if province == LATE and y >= 2026 else -int(rng.integers(0, 15))
-    return dt.datetime.combine(due + dt.timedelta(days=days), dt.time(int(rng.integers(8, 17)), 0))
+    return dt.datetime.combine(due + dt.timedelta(days=days), hour)
 
 
 def demo_files(seed: int = 72, today: dt.date | None = None) -> list[tuple[str, bytes, dt.datetime]]:
@@ -170,10 +176,13 @@ def demo_files(seed: int = 72, today: dt.date | None = None) -> list[tuple[str, 
     return sorted(files, key=lambda f: f[2])
 
 
-def build_demo(path: str | Path, seed: int = 72, progress: bool = False, today: dt.date | None = None) -> dict:
-    """Create a fresh database at `path` and ingest the synthetic files into it."""
+def build_demo(path: str | Path, seed: int = 72, progress: bool = False, today: dt.date | None = None,
+               quality: bool = True) -> dict:
+    """Create a fresh database at `path`, ingest the synthetic files into it, run the quality suite."""
     path = Path(path)
-    for p in (path, Path(f"{path}.wal")):
+    from pipelines.quality.results import results_path
+
+    for p in (path, Path(f"{path}.wal"), results_path(path), Path(f"{results_path(path)}.wal")):
         p.unlink(missing_ok=True)
     files = demo_files(seed, today)
     if progress:
@@ -189,4 +198,8 @@ def build_demo(path: str | Path, seed: int = 72, progress: bool = False, today: 
         store.set_meta(conn, "demo_seed", str(seed))
         n_sub, n_val = store.one(conn,
             "select (select count(*) from submissions), (select count(*) from indicator_values)")
+    if quality:
+        from pipelines.quality.run import run_quality
+
+        run_quality(path, trigger="demo", today=today, build_docs=True)
     return {"submissions": n_sub, "values": n_val}

@@ -54,6 +54,10 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     finally:
         if conn is not None:
             conn.close()
+    if not dry_run and any(r.status == "accepted" for r in reports):
+        from pipelines.quality.run import start_in_background
+
+        start_in_background(store.db_path(db), province)  # never waits for it
     if as_json:
         click.echo(json.dumps({"files": [r.to_json(lang) for r in reports]},
                               ensure_ascii=False))
@@ -108,6 +112,44 @@ def template(province, period, out) -> None:
     frame = template_rows(province, p)
     write_template(frame, Path(out))
     click.echo(f"{out}: {len(frame)} rows")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--province", default=None, help="Only this province's flags and reporting rates.")
+@click.option("--period", default=None, help="Only this period (YYYY, YYYY-Qn or YYYY-MM).")
+@click.option("--trigger", default="manual", hidden=True)
+@click.option("--no-docs", is_flag=True, help="Skip building the GX Data Docs.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def quality(db, province, period, trigger, no_docs, lang) -> None:
+    """Run the data-quality suite on the stored values and keep its results."""
+    from indicators.periods import parse_period
+    from pipelines.quality.run import run_quality
+
+    if province is not None:
+        province = _valid_province(province)
+    if period is not None:
+        parsed = parse_period(period)
+        if parsed is None:
+            raise click.BadParameter(f"'{period}' is not YYYY, YYYY-Qn or YYYY-MM", param_hint="--period")
+        period = parsed.code
+    path = store.db_path(db)
+    if not path.exists():
+        raise click.ClickException(f"no database at {path}")
+    report = run_quality(path, province, period, trigger=trigger, build_docs=not no_docs)
+    click.echo(format_quality(report, lang))
+
+
+def format_quality(report, lang: str = "vi") -> str:
+    vi = lang == "vi"
+    counts = report.flags.groupby("check_name").size().to_dict()
+    head = (f"Lần kiểm tra #{report.run_id}: {report.values_checked} giá trị, {len(report.flags)} cảnh báo." if vi
+            else f"Quality run #{report.run_id}: {report.values_checked} values, {len(report.flags)} flags.")
+    lines = [head] + [f"  {name}: {n}" for name, n in sorted(counts.items())]
+    lines.append("  " + ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items()))
+    if report.docs:
+        lines.append(f"  Data Docs: {report.docs}")
+    return "\n".join(lines)
 
 
 @main.command()

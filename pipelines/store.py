@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,17 +123,32 @@ def refresh_reference(conn: duckdb.DuckDBPyConnection) -> None:
     conn.unregister("indicators_df")
 
 
+LOCK_WAIT_SECONDS = float(os.environ.get("NQ72_LOCK_WAIT", "30"))
+
+
+def open_with_retry(p: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file, waiting (bounded) while another process holds a conflicting lock:
+    DuckDB allows one writing process or several reading ones, never both."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    delay = 0.05
+    while True:
+        try:
+            if not read_only:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            return duckdb.connect(str(p), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise StoreError(f"cannot open {p}: {exc}") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
 def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the store; a writer creates and migrates it, a reader needs it to exist."""
     p = db_path(path)
     if read_only and not p.exists():
         raise StoreError(f"no database at {p}: run `nq72 demo` or `nq72 ingest` first")
-    try:
-        if not read_only:
-            p.parent.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(p), read_only=read_only)
-    except duckdb.IOException as exc:
-        raise StoreError(f"cannot open {p}: {exc}") from None
+    conn = open_with_retry(p, read_only)
     if not read_only:
         migrate(conn)
     elif schema_version(conn) < SCHEMA_VERSION:

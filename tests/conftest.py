@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import unicodedata
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 from pipelines import store
 from pipelines.ingest import ingest_bytes
 
+# A quality run after every CLI submission is a background process: off in tests, except where a
+# test turns it on to check it.
+os.environ["NQ72_QUALITY_AFTER_INGEST"] = "0"
 TODAY = dt.date(2026, 11, 22)
 HEADER = ["indicator", "area_code", "period", "value"]
 

@@ -29,11 +29,15 @@ sort_options = ["name"] + [i.code for i in cat.indicators]
 sort_by = st.selectbox(t("sort_by", lang), sort_options, key="sort",
                        format_func=lambda c: t("sort_name", lang) if c == "name" else cat[c].name(lang))
 symbols = {s: style[1] for s, style in ui.STATUS_STYLE.items()}
-table = views.scorecard_table(card, cat, symbols, lang, None if sort_by == "name" else sort_by)
+table = views.scorecard_table(card, cat, symbols, lang, None if sort_by == "name" else sort_by,
+                              queries.flagged_keys(db))
 shown = table.drop(columns="code").rename(columns={"name": t("province", lang)})
 st.dataframe(shown.style.map(ui.cell_style), hide_index=True,
              width="stretch", height=36 * (len(shown) + 1) + 2)
-ui.csv_download(shown, f"nq72-scorecard-{month}", lang, key="scorecard_csv")
+left, right = st.columns([4, 1])
+left.caption(t("flag_marker", lang))
+with right:
+    ui.csv_download(shown, f"nq72-scorecard-{month}", lang, key="scorecard_csv")
 
 st.subheader(t("map", lang))
 code = choice("indicator", cat.codes, t("indicator", lang), format_func=lambda c: cat[c].name(lang),

@@ -22,6 +22,7 @@ if mine.empty:
     st.info(t("no_values_for", lang))
     st.stop()
 docs = {k: d.short(lang) for k, d in cat.documents.items()}
+flagged = queries.flagged_keys(db)
 columns = st.columns(2)
 for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicator"])):
     rows = mine[mine["indicator"] == ind.code]
@@ -30,7 +31,7 @@ for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicat
     latest = rows.loc[rows["t"].idxmax()]
     with columns[n % 2].container(border=True):
         views.panel_header(st, ind, latest, results, lang)
-        shown = views.chart_series(rows, ind)
+        shown = views.chart_series(rows, ind, flagged)
         ui.chart(charts.progress_chart(shown, results, ind, docs, lang), f"nq72-{code}-{ind.code}",
                  shown[["period", "value", "numerator", "denominator"]],
                  ui.source_line(lang, rows["received_at"].max(),

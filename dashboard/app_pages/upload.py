@@ -7,6 +7,7 @@ from data import geography
 from indicators.periods import last_complete_month, parse_period
 from pipelines import store
 from pipelines.ingest import default_user, ingest_bytes
+from pipelines.quality.run import start_in_background
 from pipelines.template import template_bytes, template_rows
 
 lang, db, version, info = ui.page("title_upload", require_data=False)
@@ -39,6 +40,8 @@ if upload is not None:
             else:
                 key = "loaded" if done.status == "accepted" else "unchanged"
                 st.success(t(key, lang).format(n=fmt.number(done.rows, lang, 0), id=done.submission_id))
+                if done.status == "accepted":
+                    start_in_background(db, scope or None)  # the quality suite; never waited for
 
 st.subheader(t("template", lang))
 c1, c2, c3 = st.columns([2, 2, 1])

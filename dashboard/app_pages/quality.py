@@ -1,0 +1,44 @@
+"""Chất lượng dữ liệu: completeness and timeliness heat map, scores, flagged values, Data Docs."""
+import streamlit as st
+
+from dashboard import charts, fmt, queries, ui, views
+from dashboard.i18n import t
+from dashboard.state import choice
+from data import geography
+
+lang, db, version, info = ui.page("title_quality")
+q = queries.quality_latest(db, queries.quality_version(db))
+if q is None:
+    st.info(t("no_quality_run", lang))
+    st.stop()
+run = q["run"]
+names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
+st.caption(t("quality_run", lang).format(id=run["id"], when=fmt.date(run["finished_at"], lang),
+                                         values=fmt.number(run["values_checked"], lang, 0),
+                                         flags=fmt.number(run["flags"], lang, 0)))
+measure = st.radio(t("heatmap_measure", lang), ["completeness", "timeliness"], horizontal=True,
+                   format_func=lambda m: t(m, lang))
+monthly = q["reporting"][q["reporting"]["granularity"] == "month"]
+ui.chart(charts.reporting_heatmap(monthly, measure, names, lang), f"nq72-{measure}",
+         views.reporting_table(q["reporting"], names, lang), t("quality_source", lang), lang, key="heatmap")
+
+st.subheader(t("scores", lang))
+st.dataframe(views.scores_table(q["scores"], names, lang), hide_index=True, width="stretch")
+
+st.subheader(t("flagged_values", lang))
+checks = sorted(q["flags"]["check_name"].unique())
+chosen = st.multiselect(t("checks", lang), checks, default=checks, format_func=lambda c: t(f"check_{c}", lang))
+province = choice("province", ["all"] + list(names), t("province", lang), default="all",
+                  format_func=lambda c: t("all_provinces", lang) if c == "all" else names[c])
+table = views.flags_table(q["flags"], chosen, None if province == "all" else province, lang)
+st.dataframe(table, hide_index=True, width="stretch")
+ui.csv_download(table, "nq72-quality-flags", lang, key="flags_csv")
+
+st.subheader("Data Docs (great-expectations)")
+docs = views.data_docs(run)
+if docs is None:
+    st.caption(t("no_docs", lang))
+else:
+    st.markdown(f"[{t('open_docs', lang)}]({docs.as_uri()}) · `{docs}`")
+    st.download_button(t("download_docs", lang), views.zip_folder(docs.parents[2]), file_name="nq72-data-docs.zip",
+                       mime="application/zip", key="docs_zip")

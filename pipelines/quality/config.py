@@ -1,0 +1,61 @@
+"""The typed quality configuration (quality.yaml)."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+CONFIG_FILE = Path(__file__).with_name("quality.yaml")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Deadline(_Strict):
+    months_after: int
+    day: int
+    month: int | None = None   # a fixed month of the period's year (annual report)
+
+
+class Thresholds(_Strict):
+    window_months: int
+    completeness_min: float
+    timeliness_min: float
+    modified_z: float
+    cross_area_sd: float
+    over_time_ratio: float
+    over_time_points: float
+    coverage_drop_points: float
+    ratio_points: float
+    commune_mean_tolerance: float
+    min_series: int
+
+
+class Weights(_Strict):
+    completeness: float
+    timeliness: float
+    unflagged: float
+
+
+class QualityConfig(_Strict):
+    calendar: dict[str, Deadline]
+    thresholds: Thresholds
+    score_weights: Weights
+
+    def deadline(self, period_end: dt.date, granularity: str) -> dt.date:
+        """Last day a value for a period ending on `period_end` counts as on time."""
+        rule = self.calendar[granularity]
+        if rule.month is not None:
+            return dt.date(period_end.year, rule.month, rule.day)
+        month = period_end.month + rule.months_after
+        return dt.date(period_end.year + (month - 1) // 12, (month - 1) % 12 + 1, rule.day)
+
+
+@lru_cache(maxsize=4)
+def load_config(path: Path = CONFIG_FILE) -> QualityConfig:
+    with open(path, encoding="utf-8") as f:
+        return QualityConfig.model_validate(yaml.safe_load(f))
