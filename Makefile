@@ -47,6 +47,7 @@ chromium:
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/quality.py
 
 check-contract: install
 	python3 ../shared/checks/cli_contract.py

@@ -106,7 +106,25 @@ def test_about_page_cites_every_target(monkeypatch, small_db):
     assert any("Statistics Canada / Open SDG" in m.value for m in at.markdown)
 
 
-@pytest.mark.parametrize("page", ["overview", "province", "indicator", "stations", "upload", "about"])
+def test_quality_page_shows_planted_problems(monkeypatch, demo_db):
+    at = run_page(monkeypatch, demo_db, "quality")
+    flags = at.dataframe[1].value
+    assert {"Thiếu báo cáo", "Nộp muộn", "Khác thường so với chính đơn vị"} <= set(flags["Kiểm tra"])
+    row = flags[flags["Kiểm tra"] == "Thiếu báo cáo"].iloc[0]
+    assert (row["Đơn vị"], row["Kỳ"]) == ("Điện Biên", "2026-08")
+    scores = at.dataframe[0].value
+    assert scores["Tỉnh, thành phố"].iloc[0] == "Cà Mau"          # the late province scores lowest
+
+
+def test_flag_marker_on_overview_and_no_quality_run_page(monkeypatch, demo_db, small_db):
+    at = run_page(monkeypatch, demo_db, "overview", period="2026-03")
+    table = at.dataframe[0].value.set_index("Tỉnh, thành phố")
+    assert "⚑" in table.at["Thanh Hóa", "Bao phủ BHYT (%)"]
+    at = run_page(monkeypatch, small_db, "quality")
+    assert "nq72 quality" in at.info[0].value
+
+
+@pytest.mark.parametrize("page", ["overview", "province", "indicator", "stations", "quality", "upload", "about"])
 def test_every_page_in_english_on_the_demo(monkeypatch, demo_db, page):
     at = run_page(monkeypatch, demo_db, page, lang="en")
     assert any("SYNTHETIC DEMO DATA" in w.value for w in at.warning)
