@@ -51,8 +51,11 @@ def start_server(db: Path):
 
 @pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory):
+    from pipelines.quality.results import results_path
+
     db = tmp_path_factory.mktemp("served") / "demo.duckdb"
     shutil.copy(demo_db, db)                  # the upload test writes to it
+    shutil.copy(results_path(demo_db), results_path(db))
     proc, url = start_server(db)
     yield url
     proc.terminate()
