@@ -8,7 +8,7 @@ DB     ?= data/nq72.duckdb
 
 .PHONY: run test install install-test chromium demo bench check-contract lock clean
 
-run: install $(DB)
+run: install chromium $(DB)
 	$(BIN)/nq72 serve --db $(DB)
 
 test: install-test chromium
@@ -35,19 +35,21 @@ $(DB): | $(VENV)/.installed
 demo: install
 	$(BIN)/nq72 demo --db $(DB) --force
 
-# Debian's Chromium for the browser tests (browsers cannot be downloaded by Playwright here),
-# and a font with full Vietnamese coverage so screenshots look the same everywhere.
+# Debian's Chromium for the browser tests and the exports (browsers cannot be downloaded by
+# Playwright here), a font with full Vietnamese coverage so screenshots look the same everywhere,
+# and poppler-utils (pdftotext) for the export tests.
 chromium:
-	@if [ -z "$$NQ72_CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; then \
+	@if { [ -z "$$NQ72_CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; } || ! command -v pdftotext >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-core >/dev/null; \
+	    chromium fonts-noto-core poppler-utils >/dev/null; \
 	fi
 
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/export.py
 
 check-contract: install
 	python3 ../shared/checks/cli_contract.py

@@ -43,6 +43,7 @@ def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | N
     there is none; the upload page (require_data=False) goes on with version and info None."""
     lang = current_lang()
     st.title(t(title_key, lang))
+    export_button(title_key, lang)
     db = queries.db_file()
     if not os.path.exists(db):
         if require_data:
@@ -97,3 +98,49 @@ def source_line(lang: str, last: object, extra: str = "") -> str:
 
 def _day(value):
     return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def as_of_month(values: pd.DataFrame, lang: str) -> str:
+    """The as-of month from ?period= (a sidebar choice otherwise: the newest month with data).
+
+    A month after the newest data shows everything reported by then; a month before the first
+    data stops the page with a message, so an export of an empty period says so instead of
+    drawing empty charts."""
+    from dashboard import views
+    from dashboard.state import choice
+    from indicators.periods import parse_period
+
+    options = views.month_options(values)
+    wanted = st.query_params.get("period")
+    parsed = parse_period(wanted) if wanted else None
+    if parsed is not None and parsed.granularity == "month" and parsed.code not in options:
+        if options and parsed.code > options[0]:
+            options = [parsed.code] + options
+        else:
+            st.info(t("no_data_period", lang).format(period=parsed.code))
+            st.stop()
+    return choice("period", options, t("as_of", lang), container=st.sidebar)
+
+
+def export_button(name: str, lang: str) -> None:
+    """Sidebar button: the PNG and PDF of the current view (same URL, drawn in headless Chromium)."""
+    key = f"export_{name}"
+    if st.sidebar.button(t("export", lang), key=f"{key}_button", help=t("export_help", lang)):
+        from urllib.parse import urlencode, urlparse
+
+        from pipelines.export import capture_view
+
+        path = urlparse(st.context.url or "/").path or "/"
+        params = {**st.query_params.to_dict(), "lang": lang, "embed": "true"}
+        url = f"http://127.0.0.1:{st.get_option('server.port')}{path}?{urlencode(params)}"
+        with st.sidebar, st.spinner(t("exporting", lang)):
+            try:
+                st.session_state[key] = capture_view(url)
+            except Exception as exc:  # noqa: BLE001 - a missing browser must not break the page
+                st.session_state.pop(key, None)
+                st.sidebar.error(f"{t('export_failed', lang)}: {str(exc).splitlines()[0][:200]}")
+    if key in st.session_state:
+        png, pdf = st.session_state[key]
+        stem = f"nq72-{name.removeprefix('title_')}"
+        st.sidebar.download_button("⬇ PNG", png, file_name=f"{stem}.png", mime="image/png", key=f"{key}_png")
+        st.sidebar.download_button("⬇ PDF", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key=f"{key}_pdf")

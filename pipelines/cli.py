@@ -154,6 +154,64 @@ def format_quality(report, lang: str = "vi") -> str:
 
 @main.command()
 @DB_OPTION
+@click.option("--period", default=None, help="YYYY-MM (default: the last complete month).")
+@click.option("--province", default="all", show_default=True, help="A province code, or all.")
+@click.option("--pages", default=",".join(("overview", "province", "indicator", "stations", "quality")),
+              show_default=True, help="Comma-separated: overview,province,indicator,stations,quality,about.")
+@click.option("--format", "formats", default="png,pdf", show_default=True, help="png, pdf or both.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default="nq72-export", show_default=True)
+@click.option("--url", default=None, help="A running dashboard (default: start one on a free loopback port).")
+@click.option("--tabs", default=3, show_default=True, type=click.IntRange(1, 8), help="Pages drawn at once.")
+def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
+    """Screenshot every page for every province: PNGs and one PDF per province.
+
+    Writes OUT/YYYY-MM/<code>-<name>/<page>.png and <code>-<name>.pdf, and OUT/YYYY-MM/national/.
+    Safe to re-run: files are replaced whole. Exit 1 if any page failed."""
+    from indicators.periods import last_complete_month, parse_period
+    from pipelines import export as exporter
+
+    parsed = parse_period(period) if period else last_complete_month()
+    if parsed is None or parsed.granularity != "month":
+        raise click.BadParameter(f"'{period}' is not YYYY-MM", param_hint="--period")
+    page_list = [p.strip() for p in pages.split(",") if p.strip()]
+    unknown = [p for p in page_list if p not in exporter.PATHS]
+    if unknown or not page_list:
+        raise click.BadParameter(f"unknown page(s): {', '.join(unknown) or '(none)'}", param_hint="--pages")
+    format_set = {f.strip() for f in formats.split(",") if f.strip()}
+    if not format_set or not format_set <= {"png", "pdf"}:
+        raise click.BadParameter("png, pdf or png,pdf", param_hint="--format")
+    codes = list(geography_codes()) if province == "all" else [_valid_province(province)]
+    path = store.db_path(db)
+    if not path.exists():
+        raise click.ClickException(f"no database at {path}")
+    shots = len(exporter.plan("http://x", parsed.code, codes, page_list, lang, Path(out)))
+    from tqdm import tqdm
+
+    bar = tqdm(total=shots, desc=f"export {parsed.code}", unit="page", file=sys.stderr)
+
+    def done(shot, error):
+        bar.update(1)
+        if error:
+            bar.write(f"✗ {shot.folder.name}/{shot.page}: {error.splitlines()[0][:200]}")
+    result = exporter.export(path, parsed.code, codes, page_list, format_set, lang, Path(out), url, tabs, done)
+    bar.close()
+    click.echo(f"{len(result.files)} files in {Path(out) / parsed.code} "
+               f"({result.seconds['pages']:.0f} s, {result.seconds['per_page']:.1f} s per page); "
+               f"{len(result.failures)} failed")
+    for folder, page, why in result.failures:
+        click.echo(f"  ✗ {folder}/{page}: {why}", err=True)
+    sys.exit(1 if result.failures else 0)
+
+
+def geography_codes() -> list[str]:
+    from data import geography
+
+    return list(geography.provinces()["code"])
+
+
+@main.command()
+@DB_OPTION
 @click.option("--seed", default=72, show_default=True, help="Random seed of the synthetic data.")
 @click.option("--force", is_flag=True, help="Replace an existing database file.")
 def demo(db, seed, force) -> None:

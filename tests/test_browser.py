@@ -159,3 +159,20 @@ def test_upload_rejects_then_loads(server, browser, tmp_path):
         page.wait_for_selector("text=Đã nạp 1 dòng", timeout=60_000)
     finally:
         page.close()
+
+
+def test_export_button_gives_png_and_pdf(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    try:
+        page.goto(f"{server}/tinh?province=92")
+        wait_drawn(page)
+        page.get_by_role("button", name="📷 Xuất ảnh").click()
+        page.wait_for_selector("text=⬇ PDF", timeout=120_000)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="⬇ PDF").click()
+        pdf = tmp_path / "view.pdf"
+        download.value.save_as(pdf)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "Cần Thơ" in text
+    finally:
+        page.close()

@@ -152,3 +152,13 @@ def test_a_new_submission_shows_at_once(monkeypatch, tmp_path):
         ingest_bytes(conn, csv_bytes([HEAD, ["insurance_coverage", "66", "2026-06", "95.6"]]), "b.csv", today=TODAY)
     at.run()
     assert cell() == "95,6 ✔"
+
+
+def test_period_before_any_data_says_so(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "province", province="66", period="2019-01")
+    assert "2019-01" in at.info[0].value and not at.dataframe
+
+
+def test_period_after_the_data_shows_the_latest(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "overview", period="2027-01")
+    assert at.dataframe[0].value.set_index("Tỉnh, thành phố").at["Đắk Lắk", "Bao phủ BHYT (%)"] == "95,5 ✔"

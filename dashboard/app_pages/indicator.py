@@ -13,7 +13,7 @@ code = choice("indicator", cat.codes, t("indicator", lang), format_func=lambda c
               default="insurance_coverage", container=st.sidebar)
 ind = cat[code]
 values = queries.province_values(db, version)
-month = choice("period", views.month_options(values), t("as_of", lang), container=st.sidebar)
+month = ui.as_of_month(values, lang)
 provinces = geography.provinces()
 names = dict(zip(provinces["code"], provinces["name"]))
 highlight = choice("province", list(provinces["code"]), t("highlight", lang), default="01",

@@ -11,7 +11,7 @@ from indicators.scorecard import in_catalogue_order, status_counts
 lang, db, version, info = ui.page("title_overview")
 cat = catalogue()
 values = queries.province_values(db, version)
-month = choice("period", views.month_options(values), t("as_of", lang), container=st.sidebar)
+month = ui.as_of_month(values, lang)
 card = queries.scorecard(db, version, month)
 st.caption(f"{t('as_of', lang)} {month} · {info['provinces']}/34 {t('n_provinces', lang).lower()} · "
            + ui.source_line(lang, info["last_submission"]))

@@ -15,7 +15,7 @@ names = dict(zip(provinces["code"], provinces["name"]))
 code = choice("province", list(provinces["code"]), t("province", lang), format_func=lambda c: f"{names[c]} ({c})",
               default="01", container=st.sidebar)
 values = queries.province_values(db, version)
-month = choice("period", views.month_options(values), t("as_of", lang), container=st.sidebar)
+month = ui.as_of_month(values, lang)
 mine = views.as_of(values[values["area_code"] == code], month)
 st.header(names[code])
 if mine.empty:

@@ -13,7 +13,7 @@ options = ["all"] + list(provinces["code"])
 province = choice("province", options, t("province", lang), default="all", container=st.sidebar,
                   format_func=lambda c: t("all_provinces", lang) if c == "all" else f"{names[c]} ({c})")
 values = queries.province_values(db, version)
-month = choice("period", views.month_options(values), t("as_of", lang), container=st.sidebar)
+month = ui.as_of_month(values, lang)
 threshold = st.sidebar.number_input(t("threshold", lang), min_value=1, max_value=10, value=4, step=1)
 as_of = views.period_end_of(month)
 communes = queries.commune_latest(db, version, "doctors_per_station", as_of,

@@ -1,0 +1,57 @@
+"""Benchmark: the monthly export, one province and all 34, at one period, with one reused browser.
+
+Run: .venv/bin/python bench/export.py [--demo PATH] [--tabs 3] [--format png,pdf]
+Prints wall time, time per page and where the time goes (server start, pages, PDF assembly).
+Goal: all 34 provinces x all pages under 3 minutes on this 2-core machine."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from data import geography  # noqa: E402
+from data.demo import build_demo  # noqa: E402
+from pipelines import export as exporter  # noqa: E402
+
+TODAY = dt.date(2026, 11, 22)
+PAGES = ["overview", "province", "indicator", "stations", "quality"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--demo", type=Path)
+    parser.add_argument("--tabs", type=int, default=3)
+    parser.add_argument("--format", default="png,pdf")
+    args = parser.parse_args()
+    formats = set(args.format.split(","))
+    with tempfile.TemporaryDirectory() as d:
+        db = args.demo or Path(d) / "demo.duckdb"
+        if not db.exists():
+            build_demo(db, today=TODAY)
+        proc, url = exporter.start_server(db)
+        try:
+            rows = []
+            for label, provinces in (("1 province", ["66"]), ("34 provinces", list(geography.provinces()["code"]))):
+                out = Path(d) / label.replace(" ", "_")
+                t0 = time.perf_counter()
+                result = exporter.export(db, "2026-10", provinces, PAGES, formats, "vi", out, url, args.tabs)
+                wall = time.perf_counter() - t0
+                n = len(exporter.plan(url, "2026-10", provinces, PAGES, "vi", out))
+                rows.append((label, n, wall, result.seconds["per_page"], len(result.failures)))
+        finally:
+            proc.terminate()
+        print(f"{'run':<14}{'pages':>7}{'wall s':>9}{'s/page':>8}{'failed':>8}")
+        for label, n, wall, per, failed in rows:
+            print(f"{label:<14}{n:>7}{wall:>9.1f}{wall / n:>8.2f}{failed:>8}")
+        print(f"one reused browser, {args.tabs} tabs at once, formats {args.format}, server already warm;"
+              " goal: 34 provinces under 180 s")
+
+
+if __name__ == "__main__":
+    main()
