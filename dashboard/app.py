@@ -9,7 +9,7 @@ lang = language_switch()
 # Material icons ship with Streamlit; emoji would need a font the server's browser may lack.
 PAGES = [("overview", None, ":material/dashboard:"), ("province", "tinh", ":material/location_on:"),
          ("indicator", "chi-tieu", ":material/monitoring:"), ("stations", "tram-y-te", ":material/local_hospital:"),
-         ("quality", "chat-luong", ":material/fact_check:"), ("upload", "tai-du-lieu", ":material/upload_file:"), ("about", "gioi-thieu", ":material/info:")]
+         ("tasks", "nhiem-vu", ":material/checklist:"), ("quality", "chat-luong", ":material/fact_check:"), ("upload", "tai-du-lieu", ":material/upload_file:"), ("about", "gioi-thieu", ":material/info:")]
 # The default page lives at "/"; the others at Vietnamese paths (/tinh, /chi-tieu, ...).
 page = st.navigation([st.Page(f"app_pages/{name}.py", title=t(f"page_{name}", lang), icon=icon, url_path=path,
                               default=path is None) for name, path, icon in PAGES])

@@ -125,3 +125,10 @@ def flagged_keys(db: str) -> set[tuple[str, str, str]]:
         return set()
     f = q["flags"].dropna(subset=["indicator"])
     return set(zip(f["indicator"], f["area_code"], f["period"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def task_updates(db: str, version: tuple[int, float]) -> pd.DataFrame:
+    """Every status update of a plan task, oldest first."""
+    with store.opened(db, read_only=True) as conn:
+        return store.task_updates(conn)

@@ -276,3 +276,110 @@ def zip_folder(folder) -> bytes:
             if path.is_file():
                 z.write(path, path.relative_to(folder))
     return buf.getvalue()
+
+
+def filter_tasks(board: pd.DataFrame, documents: list[str], units: list[str], states: list[str],
+                 overdue_only: bool) -> pd.DataFrame:
+    b = board[board["document"].isin(documents)]
+    if units:
+        b = b[b["lead_unit"].isin(units)]
+    if states:
+        b = b[b["state"].isin(states)]
+    if overdue_only:
+        b = b[b["state"] == "overdue"]
+    return b
+
+
+def unit_counts(board: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Lead units x states, most overdue first."""
+    from dashboard.i18n import t
+
+    states = ["overdue", "due_soon", "on_schedule", "done"]
+    counts = board.groupby(["lead_unit", "state"]).size().unstack(fill_value=0).reindex(columns=states, fill_value=0)
+    counts = counts.sort_values(["overdue", "due_soon"], ascending=False)
+    counts.columns = [t(f"state_{s}", lang) for s in states]
+    return counts.reset_index().rename(columns={"lead_unit": t("lead_unit", lang)})
+
+
+def task_table(group: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One plan group's tasks as a reader needs them."""
+    from dashboard.i18n import t
+
+    def status(s):
+        return t(f"task_status_{s}", lang) if isinstance(s, str) else "–"
+
+    def when(p, r):
+        return f"{p} ({fmt.date(r.to_pydatetime().date(), lang)})" if isinstance(p, str) and pd.notna(r) else "–"
+    return pd.DataFrame({
+        t("task_no", lang): group["task_no"], t("task", lang): group["task"],
+        t("lead_unit", lang): group["lead_unit"], t("deadline_text", lang): group["deadline_text"],
+        t("next_due", lang): [fmt.date(d, lang) if d else "–" for d in group["next_due"]],
+        t("state", lang): [t(f"state_{s}", lang) for s in group["state"]],
+        t("status", lang): [status(s) for s in group["status"]],
+        t("latest_update", lang): [when(p, r) for p, r in zip(group["period"], group["received_at"])],
+        t("note", lang): group["note"].fillna(""),
+    }).reset_index(drop=True)
+
+
+def reporting_calendar(board: pd.DataFrame, values: pd.DataFrame, today, lang: str, days: int = 60) -> pd.DataFrame:
+    """The next reporting deadlines, each with the provinces or lead units that have not reported:
+    monthly indicator figures (due the 23rd) and each plan's task reports."""
+    import datetime as dt
+
+    from dashboard.i18n import t
+    from indicators.tasks import last_due, upcoming_reporting
+
+    rows = []
+    names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
+    due = dt.date(today.year, today.month, 23)
+    due = due if due >= today else dt.date(today.year + (today.month == 12), today.month % 12 + 1, 23)
+    month = dt.date(due.year, due.month, 1) - dt.timedelta(days=1)
+    period = f"{month.year}-{month.month:02d}"
+    have = set(values.loc[values["period"] == period, "area_code"])
+    missing = [names[c] for c in names if c not in have]
+    rows.append({t("deadline", lang): fmt.date(due, lang), t("what", lang): t("calendar_monthly", lang).format(period=period),
+                 t("missing", lang): ", ".join(missing) if missing else t("nobody_missing", lang)})
+    for when, document in upcoming_reporting(today, days):
+        docs = board[board["document"] == document]
+        since = last_due(parse_kind("ongoing"), document, "", when) or dt.date(when.year - 1, when.month, when.day)
+        updated = set(docs.loc[[pd.notna(r) and r.date() > since for r in docs["received_at"]], "lead_unit"])
+        late = sorted(set(docs["lead_unit"]) - updated)
+        label = docs["document_vi"].iloc[0] if len(docs) else document
+        rows.append({t("deadline", lang): fmt.date(when, lang), t("what", lang): t("calendar_plan", lang).format(plan=label),
+                     t("missing", lang): ", ".join(late) if late else t("nobody_missing", lang)})
+    return pd.DataFrame(rows)
+
+
+def parse_kind(kind: str):
+    from indicators.tasks import Deadline
+
+    return Deadline(kind)
+
+
+def save_task_update(db: str, task_id: str, period: str, status: str, note: str, evidence: str, user: str,
+                     lang: str) -> None:
+    """A form entry goes through the same gate as an uploaded file (validated, all or nothing, audited)."""
+    import csv
+    import io
+
+    import streamlit as st
+
+    from dashboard.i18n import t
+    from pipelines import store
+    from pipelines.ingest import ingest_bytes
+
+    buf = io.StringIO()
+    csv.writer(buf).writerows([["task_id", "period", "status", "note", "evidence_url"],
+                               [task_id, period, status, note, evidence]])
+    content = buf.getvalue().encode("utf-8")
+    report = ingest_bytes(None, content, "form", dry_run=True)
+    if report.status == "rejected":
+        st.error("; ".join(p.message(lang) for p in report.problems))
+        return
+    try:
+        with store.opened(db) as conn:
+            done = ingest_bytes(conn, content, f"form:{task_id}", user=user or None)
+    except store.StoreError as exc:
+        st.error(t("load_failed", lang).format(reason=exc))
+        return
+    st.success(t("loaded", lang).format(n=done.rows, id=done.submission_id))

@@ -176,6 +176,21 @@ def demo_files(seed: int = 72, today: dt.date | None = None) -> list[tuple[str, 
     return sorted(files, key=lambda f: f[2])
 
 
+def demo_task_updates(seed: int = 72, today: dt.date | None = None) -> bytes:
+    """Synthetic status updates for about two thirds of the plan tasks, last month."""
+    from indicators.tasks import plan_tasks
+
+    rng = np.random.default_rng(seed + 2)
+    today = today or dt.date.today()
+    month = dt.date(today.year, today.month, 1) - dt.timedelta(days=1)
+    tasks = plan_tasks()
+    chosen = tasks[rng.uniform(size=len(tasks)) < 0.65]
+    status = rng.choice(["in_progress", "in_progress", "done", "not_started"], size=len(chosen))
+    frame = pd.DataFrame({"task_id": chosen["task_id"], "period": f"{month.year}-{month.month:02d}",
+                          "status": status, "note": "Cập nhật minh họa (dữ liệu tổng hợp)"})
+    return frame.to_csv(index=False).encode("utf-8")
+
+
 def build_demo(path: str | Path, seed: int = 72, progress: bool = False, today: dt.date | None = None,
                quality: bool = True) -> dict:
     """Create a fresh database at `path`, ingest the synthetic files into it, run the quality suite."""
@@ -194,6 +209,11 @@ def build_demo(path: str | Path, seed: int = 72, progress: bool = False, today: 
                                   received_at=received, synthetic=True, today=today)
             if report.status != "accepted":
                 raise RuntimeError(f"demo file {name} was {report.status}: {report.problems[:3]}")
+        report = ingest_bytes(conn, demo_task_updates(seed, today), "demo-task-updates.csv", user=DEMO_USER,
+                              synthetic=True, today=today,
+                              received_at=dt.datetime.combine(today or dt.date.today(), dt.time(0)) - dt.timedelta(days=5))
+        if report.status != "accepted":
+            raise RuntimeError(f"demo task updates were {report.status}: {report.problems[:3]}")
         store.set_meta(conn, "synthetic", "true")
         store.set_meta(conn, "demo_seed", str(seed))
         n_sub, n_val = store.one(conn,

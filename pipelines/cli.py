@@ -156,8 +156,8 @@ def format_quality(report, lang: str = "vi") -> str:
 @DB_OPTION
 @click.option("--period", default=None, help="YYYY-MM (default: the last complete month).")
 @click.option("--province", default="all", show_default=True, help="A province code, or all.")
-@click.option("--pages", default=",".join(("overview", "province", "indicator", "stations", "quality")),
-              show_default=True, help="Comma-separated: overview,province,indicator,stations,quality,about.")
+@click.option("--pages", default="overview,province,indicator,stations,quality,tasks", show_default=True,
+              help="Comma-separated: overview,province,indicator,stations,quality,tasks,about.")
 @click.option("--format", "formats", default="png,pdf", show_default=True, help="png, pdf or both.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default="nq72-export", show_default=True)

@@ -24,10 +24,10 @@ from urllib.parse import urlencode
 from data import geography
 
 PATHS = {"overview": "/", "province": "/tinh", "indicator": "/chi-tieu", "stations": "/tram-y-te",
-         "quality": "/chat-luong", "upload": "/tai-du-lieu", "about": "/gioi-thieu"}
+         "quality": "/chat-luong", "tasks": "/nhiem-vu", "upload": "/tai-du-lieu", "about": "/gioi-thieu"}
 PROVINCE_PAGES = ("province", "stations")            # drawn once per province
-NATIONAL_PAGES = ("overview", "indicator", "quality", "about")
-DEFAULT_PAGES = ("overview", "province", "indicator", "stations", "quality")
+NATIONAL_PAGES = ("overview", "indicator", "quality", "tasks", "about")
+DEFAULT_PAGES = ("overview", "province", "indicator", "stations", "quality", "tasks")
 WIDTH, HEIGHT = 1400, 900
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--hide-scrollbars",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",

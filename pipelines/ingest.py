@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from indicators.catalogue import catalogue
-from pipelines import store
+from pipelines import store, task_updates
 from pipelines.normalise import normalise
 from pipelines.problems import Problem, UploadError
 from pipelines.read import read_upload
@@ -51,6 +51,8 @@ def check_upload(content: bytes, name: str, *, scope_province: str | None = None
     ctx = Context(catalogue(), today or dt.date.today(), scope_province)
     try:
         table = read_upload(content, name)  # unchecked
+        if task_updates.is_task_file(list(table.frame.columns)):
+            return _check_tasks(table, ctx.today)
         data = normalise(table, scope_province)
     except UploadError as exc:
         return None, exc.problems, len(exc.problems)
@@ -59,6 +61,16 @@ def check_upload(content: bytes, name: str, *, scope_province: str | None = None
         return None, problems, total
     rows = data.frame.assign(row_number=data.rows.astype("int32"))[STORED_COLUMNS]
     return rows.reset_index(drop=True), [], 0
+
+
+def _check_tasks(table, today: dt.date) -> tuple[pd.DataFrame | None, list[Problem], int]:
+    rows_, raw = task_updates.normalise(table)  # unchecked
+    problems, total = task_updates.check(rows_, raw, table.rows, today)
+    if problems:
+        return None, problems, total
+    rows = rows_.drop(columns="period_start").assign(row_number=table.rows.astype("int32")).reset_index(drop=True)
+    rows.attrs["kind"] = "tasks"
+    return rows, [], 0
 
 
 def ingest_bytes(conn: duckdb.DuckDBPyConnection | None, content: bytes, name: str, *,
@@ -74,6 +86,10 @@ def ingest_bytes(conn: duckdb.DuckDBPyConnection | None, content: bytes, name: s
         return FileReport(name, "rejected", problems=problems, total_problems=total, dry_run=dry_run)
     if dry_run or conn is None:
         return FileReport(name, "accepted", rows=len(rows), dry_run=True, rows_frame=rows)
+    if rows.attrs.get("kind") == "tasks":
+        meta = store.SubmissionMeta(name, sha, user or default_user(), "tasks", received_at, synthetic)
+        sid = store.load_task_updates(conn, rows, meta)
+        return FileReport(name, "accepted", rows=len(rows), submission_id=sid, rows_frame=rows)
     meta = store.SubmissionMeta(name, sha, user or default_user(), scope_province or "national",
                                 received_at, synthetic)
     sid = store.load_submission(conn, rows, meta)

@@ -64,6 +64,15 @@ MIGRATIONS: list[list[str]] = [
             from latest""",
     ],
 ]
+MIGRATIONS.append([  # 3: the plans' tasks and their status updates
+    """create table plan_tasks (task_id varchar primary key, document varchar not null,
+        document_vi varchar not null, group_no varchar, group_title varchar, task_no varchar not null,
+        task varchar not null, lead_unit varchar, partner_units varchar, output varchar,
+        deadline_text varchar not null, deadline_kind varchar not null, deadline_date date, note varchar)""",
+    """create table task_updates (submission_id integer not null, row_number integer not null,
+        task_id varchar not null, period varchar not null, status varchar not null, note varchar,
+        evidence_url varchar, unit varchar)""",
+])
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -118,9 +127,17 @@ def refresh_reference(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("delete from indicators")
     conn.register("indicators_df", inds)
     conn.execute("insert into indicators select code, name_vi, name_en, unit, direction from indicators_df")
+    from indicators.tasks import plan_tasks
+
+    tasks = plan_tasks()[["task_id", "document", "document_vi", "group_no", "group_title", "task_no", "task",
+                          "lead_unit", "partner_units", "output", "deadline_text", "deadline_kind",
+                          "deadline_date", "note"]]
+    conn.execute("delete from plan_tasks")
+    conn.register("tasks_df", tasks)
+    conn.execute("insert into plan_tasks select * from tasks_df")
     conn.execute("commit")
-    conn.unregister("areas_df")
-    conn.unregister("indicators_df")
+    for name in ("areas_df", "indicators_df", "tasks_df"):
+        conn.unregister(name)
 
 
 LOCK_WAIT_SECONDS = float(os.environ.get("NQ72_LOCK_WAIT", "30"))
@@ -214,6 +231,36 @@ def load_submission(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, meta: S
     finally:
         conn.unregister("incoming")
     return sid
+
+
+def load_task_updates(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, meta: SubmissionMeta) -> int:
+    """Record a submission of task status updates in one transaction (all or nothing).
+
+    `rows`: task_id, period, status, note, evidence_url, unit, row_number."""
+    received = meta.received_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    conn.execute("begin transaction")
+    try:
+        sid = one(conn,
+            "insert into submissions (file_name, sha256, user_name, received_at, scope, rows, status, synthetic)"
+            " values (?, ?, ?, ?, ?, ?, 'accepted', ?) returning id",
+            [meta.file_name, meta.sha256, meta.user_name, received, meta.scope, len(rows), meta.synthetic])[0]
+        conn.register("incoming_tasks", pa.Table.from_pandas(rows, preserve_index=False))
+        conn.execute("insert into task_updates select ?, row_number, task_id, period, status, note, evidence_url,"
+                     " unit from incoming_tasks", [sid])
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    finally:
+        conn.unregister("incoming_tasks")
+    return sid
+
+
+def task_updates(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every task update with when it was received and by whom."""
+    return conn.execute(
+        "select u.task_id, u.period, u.status, u.note, u.evidence_url, u.unit, s.received_at, s.user_name"
+        " from task_updates u join submissions s on s.id = u.submission_id order by s.received_at").df()
 
 
 def _before_latest_update() -> None:

@@ -23,7 +23,7 @@ CHROMIUM = os.environ.get("NQ72_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {"overview": "/", "province": "/tinh?province=66", "indicator": "/chi-tieu?indicator=doctors_per_station",
-         "stations": "/tram-y-te?province=66", "quality": "/chat-luong", "upload": "/tai-du-lieu",
+         "stations": "/tram-y-te?province=66", "quality": "/chat-luong", "tasks": "/nhiem-vu", "upload": "/tai-du-lieu",
          "about": "/gioi-thieu"}
 
 

@@ -124,7 +124,7 @@ def test_flag_marker_on_overview_and_no_quality_run_page(monkeypatch, demo_db, s
     assert "nq72 quality" in at.info[0].value
 
 
-@pytest.mark.parametrize("page", ["overview", "province", "indicator", "stations", "quality", "upload", "about"])
+@pytest.mark.parametrize("page", ["overview", "province", "indicator", "stations", "quality", "tasks", "upload", "about"])
 def test_every_page_in_english_on_the_demo(monkeypatch, demo_db, page):
     at = run_page(monkeypatch, demo_db, page, lang="en")
     assert any("SYNTHETIC DEMO DATA" in w.value for w in at.warning)

@@ -1,0 +1,51 @@
+"""Nhiệm vụ: who must do what by when, the latest status of each task, and the reporting calendar."""
+import streamlit as st
+
+from dashboard import queries, ui, views
+from dashboard.i18n import t
+from indicators.tasks import STATUSES, plan_tasks, task_board
+from indicators.tasks import today as task_today
+
+lang, db, version, info = ui.page("title_tasks", require_data=False)
+if version is None:
+    st.info(t("no_db", lang))
+    st.stop()
+today = task_today()
+tasks = plan_tasks()
+board = task_board(tasks, queries.task_updates(db, version), today)
+plans = dict(zip(tasks["document"], tasks["document_vi"]))
+documents = st.sidebar.multiselect(t("plan", lang), list(plans), default=list(plans), format_func=plans.get)
+units = st.sidebar.multiselect(t("lead_unit", lang), sorted(board["lead_unit"].unique()))
+states = st.sidebar.multiselect(t("state", lang), ["overdue", "due_soon", "on_schedule", "done"],
+                                format_func=lambda s: t(f"state_{s}", lang))
+overdue_only = st.sidebar.checkbox(t("overdue_only", lang))
+shown = views.filter_tasks(board, documents, units, states, overdue_only)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("tasks_total", lang), len(shown))
+for col, state in zip((c2, c3, c4), ("overdue", "due_soon", "done")):
+    col.metric(t(f"state_{state}", lang), int((shown["state"] == state).sum()))
+
+st.subheader(t("calendar", lang))
+st.table(views.reporting_calendar(board, queries.province_values(db, version), today, lang).set_index(t("deadline", lang)))
+st.subheader(t("counts_per_unit", lang))
+st.dataframe(views.unit_counts(shown, lang), hide_index=True, width="stretch")
+
+for document, doc_tasks in shown.groupby("document", sort=False):
+    st.subheader(plans[document])
+    for (group_no, title), group in doc_tasks.groupby(["group_no", "group_title"], sort=False):
+        st.markdown(f"**{group_no}. {title}**" if group_no else "")
+        st.dataframe(views.task_table(group, lang), hide_index=True, width="stretch")
+ui.csv_download(views.task_table(shown, lang), "nq72-tasks", lang, key="tasks_csv")
+
+with st.form("task_update"):
+    st.subheader(t("update_task", lang))
+    task_id = st.selectbox(t("task", lang), list(board["task_id"]),
+                           format_func=lambda i: f"{i} · {board.set_index('task_id').at[i, 'task'][:90]}")
+    period = st.text_input(t("period", lang), value=f"{today.year}-{today.month:02d}")
+    status = st.radio(t("status", lang), STATUSES, horizontal=True, format_func=lambda s: t(f"task_status_{s}", lang))
+    note = st.text_area(t("note", lang), max_chars=1000)
+    evidence = st.text_input(t("evidence", lang))
+    user = st.text_input(t("upload_user", lang))
+    if st.form_submit_button(t("save", lang)):
+        views.save_task_update(db, task_id, period, status, note, evidence, user, lang)

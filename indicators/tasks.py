@@ -1,0 +1,180 @@
+"""The plans' task lists (data/plan_tasks.csv) and their deadlines: who must do what by when.
+
+Deadline texts are parsed into rules: a fixed date (the end of the year, quarter or month named),
+ongoing ("Thường xuyên") or yearly ("Hằng năm", "lồng ghép vào ... kế hoạch hàng năm"), or a
+date then ongoing ("2026, triển khai thường xuyên"). Ongoing and yearly tasks fall due at every
+reporting date of their plan (REPORTING). Pure Python; the store loads the table for SQL users."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import pandas as pd
+
+from data import DATA_DIR
+
+TASKS_FILE = DATA_DIR / "plan_tasks.csv"
+STATUSES = ("not_started", "in_progress", "done")
+DUE_SOON_DAYS = 30
+
+# Reporting dates of each plan, (month, day) each year; monthly=True adds the 23rd of every month.
+# CANTHO 172/KH-UBND (and Dak Lak): 6-month report before 15 June, annual before 15 December.
+# MOST: units report before 15 November (the ministry before 1 December); tasks 4, 5, 18, 19, 20
+# are updated in the central monitoring system before the 23rd of each month.
+# VUSTA 314/KH-LHHVN: annual report before 10 December.
+REPORTING: dict[str, dict] = {
+    "CANTHO": {"dates": [(6, 15), (12, 15)], "monthly_tasks": ()},
+    "MOST": {"dates": [(11, 15)], "monthly_tasks": ("I-4", "I-5", "III-18", "III-19", "III-20")},
+    "VUSTA": {"dates": [(12, 10)], "monthly_tasks": ()},
+}
+# The day each plan was issued, for "Ngay sau khi Kế hoạch được ban hành" (right after issue).
+ISSUED = {"CANTHO": dt.date(2025, 11, 28), "VUSTA": dt.date(2026, 5, 11), "MOST": dt.date(2025, 12, 17)}
+
+Kind = Literal["fixed", "ongoing", "yearly", "fixed_then_ongoing"]
+
+
+def today() -> dt.date:
+    """Today, or NQ72_TODAY (YYYY-MM-DD) to see the board as of another day (tests, reviews)."""
+    value = os.environ.get("NQ72_TODAY")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: Kind
+    date: dt.date | None = None      # the fixed date, where there is one
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+def parse_deadline(text: str, document: str = "CANTHO") -> Deadline:
+    """The rule behind a deadline text as the plans write it."""
+    s = " ".join(str(text).split()).lower()
+    ongoing = "thường xuyên" in s
+    if "ngay sau khi" in s:
+        return Deadline("fixed", ISSUED[document])
+    if m := re.search(r"quý\s+([ivx]+|\d)\s*/\s*(\d{4})", s):
+        q = _ROMAN.get(m[1].upper()) or int(m[1])
+        return Deadline("fixed_then_ongoing" if ongoing else "fixed", _month_end(int(m[2]), 3 * q))
+    if m := re.search(r"tháng\s+(\d{1,2})\s*(?:năm|/)\s*(\d{4})", s):
+        return Deadline("fixed_then_ongoing" if ongoing else "fixed", _month_end(int(m[2]), int(m[1])))
+    if m := re.search(r"(?:năm\s+)?(20\d\d)", s):
+        return Deadline("fixed_then_ongoing" if ongoing else "fixed", dt.date(int(m[1]), 12, 31))
+    if ongoing:
+        return Deadline("ongoing")
+    if "hằng năm" in s or "hàng năm" in s:
+        return Deadline("yearly")
+    raise ValueError(f"deadline not understood: {text!r}")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def reporting_dates(document: str, task_key: str, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The plan's reporting dates between two days (inclusive), in order."""
+    rule = REPORTING[document]
+    out = [dt.date(y, m, d) for y in range(start.year, end.year + 1) for m, d in rule["dates"]]
+    if task_key in rule["monthly_tasks"]:
+        out += [dt.date(y, m, 23) for y in range(start.year, end.year + 1) for m in range(1, 13)]
+    return sorted(d for d in set(out) if start <= d <= end)
+
+
+def next_due(deadline: Deadline, document: str, task_key: str, today: dt.date) -> dt.date | None:
+    """The next date the task falls due on or after today (None for a fixed date already past)."""
+    if deadline.kind == "fixed":
+        return deadline.date if deadline.date >= today else None
+    if deadline.kind == "fixed_then_ongoing" and deadline.date >= today:
+        return deadline.date
+    upcoming = reporting_dates(document, task_key, today, today.replace(year=today.year + 1))
+    return upcoming[0] if upcoming else None
+
+
+def last_due(deadline: Deadline, document: str, task_key: str, today: dt.date) -> dt.date | None:
+    """The most recent date, before today, on which the task fell due."""
+    if deadline.kind == "fixed":
+        return deadline.date if deadline.date < today else None
+    past = reporting_dates(document, task_key, today.replace(year=today.year - 1), today - dt.timedelta(days=1))
+    if deadline.kind == "fixed_then_ongoing":
+        past = [d for d in past if d > deadline.date] + ([deadline.date] if deadline.date < today else [])
+    return max(past) if past else None
+
+
+def classify(deadline: Deadline, document: str, task_key: str, status: str | None, last_update: dt.date | None,
+             today: dt.date, soon_days: int = DUE_SOON_DAYS) -> str:
+    """done / overdue / due_soon / on_schedule.
+
+    A fixed-date task is overdue once its date has passed and it is not done. An ongoing or
+    yearly task is never done for good: it is overdue when a reporting date has passed with no
+    update since the reporting date before it."""
+    if deadline.kind == "fixed":
+        if status == "done":
+            return "done"
+        if deadline.date < today:
+            return "overdue"
+        return "due_soon" if (deadline.date - today).days <= soon_days else "on_schedule"
+    due = last_due(deadline, document, task_key, today)
+    if due is not None:
+        before = last_due(deadline, document, task_key, due)
+        window_start = before or dt.date(due.year - 1, due.month, due.day)
+        if last_update is None or last_update <= window_start:
+            return "overdue"
+    upcoming = next_due(deadline, document, task_key, today)
+    if upcoming is not None and (upcoming - today).days <= soon_days:
+        return "due_soon"
+    return "on_schedule"
+
+
+@lru_cache(maxsize=1)
+def plan_tasks() -> pd.DataFrame:
+    """Every task with task_id (DOCUMENT-GROUP-NUMBER), its parsed deadline kind and date."""
+    df = pd.read_csv(TASKS_FILE, dtype=str, keep_default_na=False)
+    # One spelling per unit: composed letters, single spaces (the text came from PDFs).
+    df = df.apply(lambda col: col.map(lambda v: " ".join(unicodedata.normalize("NFC", v).split())))
+    df["task_key"] = df["group_no"].where(df["group_no"] != "", "-") + "-" + df["task_no"]
+    df["task_id"] = df["document"] + "-" + df["task_key"]
+    rules = [parse_deadline(t, d) for t, d in zip(df["deadline_text"], df["document"])]
+    df["deadline_kind"] = [r.kind for r in rules]
+    df["deadline_date"] = [r.date for r in rules]
+    return df
+
+
+def deadline_of(task: pd.Series) -> Deadline:
+    return Deadline(task["deadline_kind"], task["deadline_date"])
+
+
+def task_board(tasks: pd.DataFrame, updates: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Each task with its latest update (status, note, evidence, period), next due date and state.
+
+    `updates`: task_id, period, status, note, evidence_url, received_at (all submissions)."""
+    latest = (updates.sort_values(["period", "received_at"]).groupby("task_id").tail(1).set_index("task_id")
+              if len(updates) else pd.DataFrame(columns=["period", "status", "note", "evidence_url", "received_at"]))
+    board = tasks.copy()
+    for col in ("period", "status", "note", "evidence_url", "received_at"):
+        board[col] = board["task_id"].map(latest[col]) if len(latest) else None
+    states, nexts = [], []
+    for _, task in board.iterrows():
+        deadline = deadline_of(task)
+        received = task["received_at"]
+        last_update = received.date() if isinstance(received, dt.datetime) and not pd.isna(received) else None
+        status = task["status"] if isinstance(task["status"], str) else None
+        states.append(classify(deadline, task["document"], task["task_key"], status, last_update, today))
+        nexts.append(next_due(deadline, task["document"], task["task_key"], today))
+    board["state"] = states
+    board["next_due"] = nexts
+    return board
+
+
+def upcoming_reporting(today: dt.date, days: int = 90) -> list[tuple[dt.date, str]]:
+    """Reporting dates of every plan in the next `days` days: (date, document)."""
+    end = today + dt.timedelta(days=days)
+    out = []
+    for document in REPORTING:
+        out += [(d, document) for d in reporting_dates(document, "", today, end)]
+    return sorted(out)

@@ -1,0 +1,126 @@
+"""Status updates of plan tasks: the same rules as indicator uploads (read as Excel writes,
+every problem at once with row and column, pandera as the gate, all or nothing, audited).
+
+Columns: task_id (ma_nhiem_vu), period (ky, YYYY-MM), status (trang_thai), note (ghi_chu),
+evidence_url (minh_chung), unit (don_vi). A file is recognised as task updates by its task_id column."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+
+from data import geography
+from indicators.periods import parse_period
+from indicators.tasks import plan_tasks
+from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
+from pipelines.read import RawTable
+
+HEADERS = {
+    "task_id": ["task_id", "ma_nhiem_vu", "nhiem_vu"],
+    "period": ["period", "ky", "ky_bao_cao"],
+    "status": ["status", "trang_thai", "tinh_trang"],
+    "note": ["note", "ghi_chu", "ket_qua"],
+    "evidence_url": ["evidence_url", "minh_chung", "link", "duong_dan"],
+    "unit": ["unit", "don_vi", "don_vi_bao_cao"],
+}
+_LOOKUP = {alias: canon for canon, aliases in HEADERS.items() for alias in aliases}
+STATUS_WORDS = {
+    "not_started": ["not_started", "not started", "chưa bắt đầu", "chua bat dau", "chưa thực hiện", "chua thuc hien"],
+    "in_progress": ["in_progress", "in progress", "đang thực hiện", "dang thuc hien", "đang triển khai"],
+    "done": ["done", "completed", "hoàn thành", "hoan thanh", "đã hoàn thành", "da hoan thanh"],
+}
+_STATUS = {geography.fold(w): code for code, words in STATUS_WORDS.items() for w in words}
+MAX_NOTE = 1000
+
+
+def is_task_file(columns: list[str]) -> bool:
+    return any(_LOOKUP.get(geography.fold(c).replace(" ", "_")) == "task_id" for c in columns)
+
+
+def normalise(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(typed rows, raw text with canonical headers); raises UploadError on wrong headers."""
+    mapping, problems = {}, []
+    for col in table.frame.columns:
+        canon = _LOOKUP.get(geography.fold(col).replace(" ", "_"))
+        if canon is None:
+            problems.append(file_problem(f"Cột '{col}' không có trong mẫu cập nhật nhiệm vụ ({', '.join(HEADERS)}).",
+                                         f"Column '{col}' is not in the task-update template ({', '.join(HEADERS)}).",
+                                         column=col))
+        else:
+            mapping[col] = canon
+    for need in ("task_id", "period", "status"):
+        if need not in mapping.values():
+            problems.append(file_problem(f"Thiếu cột bắt buộc '{need}'.", f"Missing required column '{need}'.",
+                                         column=need))
+    if problems:
+        raise UploadError(problems)
+    raw = table.frame[list(mapping)].rename(columns=mapping)
+    for col in HEADERS:
+        if col not in raw:
+            raw[col] = ""
+    raw = raw[list(HEADERS)].astype(str)
+    periods = [parse_period(p) for p in raw["period"]]
+    rows = pd.DataFrame({
+        "task_id": raw["task_id"].str.strip().str.upper(),
+        "period": [p.code if p is not None and p.granularity == "month" else None for p in periods],
+        "period_start": [pd.Timestamp(p.start) if p is not None else pd.NaT for p in periods],
+        "status": [_STATUS.get(geography.fold(s).replace("_", " ")) or _STATUS.get(geography.fold(s)) for s in raw["status"]],
+        "note": raw["note"].str.strip().replace("", None),
+        "evidence_url": raw["evidence_url"].str.strip().replace("", None),
+        "unit": raw["unit"].str.strip().replace("", None),
+    }, index=raw.index)
+    return rows, raw
+
+
+def _schema(today: dt.date) -> pa.DataFrameSchema:
+    known = set(plan_tasks()["task_id"])
+    url = re.compile(r"^https?://\S+$")
+    return pa.DataFrameSchema(
+        {"task_id": pa.Column(object, pa.Check(lambda s: s.isin(known), name="unknown_task", ignore_na=False), nullable=True),
+         "period": pa.Column(object, pa.Check(lambda s: s.notna(), name="bad_period", ignore_na=False), nullable=True),
+         "period_start": pa.Column("datetime64[ns]", pa.Check(lambda s: ~(s > pd.Timestamp(today)), name="future_period"),
+                                   nullable=True),
+         "status": pa.Column(object, pa.Check(lambda s: s.notna(), name="bad_status", ignore_na=False), nullable=True),
+         "note": pa.Column(object, pa.Check(lambda s: s.isna() | (s.str.len() <= MAX_NOTE), name="long_note"),
+                           nullable=True),
+         "evidence_url": pa.Column(object, pa.Check(lambda s: s.isna() | s.map(lambda v: bool(url.match(str(v)))),
+                                                    name="bad_url"), nullable=True),
+         "unit": pa.Column(object, nullable=True)},
+        checks=[pa.Check(lambda f: ~f[["task_id", "period"]].duplicated(keep="first"), name="duplicate_task")],
+        strict=True, name="task_updates")
+
+
+_COLUMN = {"unknown_task": "task_id", "bad_period": "period", "future_period": "period", "bad_status": "status",
+           "long_note": "note", "bad_url": "evidence_url", "duplicate_task": "task_id"}
+_MESSAGES = {
+    "unknown_task": ("Mã nhiệm vụ '{v}' không có trong danh mục (dạng CANTHO-I-1, MOST-II-8, VUSTA-V-V).",
+                     "Unknown task id '{v}' (like CANTHO-I-1, MOST-II-8, VUSTA-V-V)."),
+    "bad_period": ("Kỳ '{v}' không hợp lệ; dùng tháng YYYY-MM.", "Period '{v}' is not valid; use a month, YYYY-MM."),
+    "future_period": ("Kỳ '{v}' chưa bắt đầu.", "Period '{v}' has not started yet."),
+    "bad_status": ("Tình trạng '{v}' không hợp lệ; dùng: chưa bắt đầu, đang thực hiện, hoàn thành.",
+                   "Status '{v}' is not valid; use: not started, in progress, done."),
+    "long_note": ("Ghi chú dài hơn {n} ký tự.", "The note is longer than {n} characters."),
+    "bad_url": ("Đường dẫn minh chứng '{v}' phải bắt đầu bằng http:// hoặc https://.",
+                "Evidence link '{v}' must start with http:// or https://."),
+    "duplicate_task": ("Trùng nhiệm vụ và kỳ với một dòng trước.", "Same task and period as an earlier row."),
+}
+
+
+def check(rows: pd.DataFrame, raw: pd.DataFrame, row_numbers: pd.Series, today: dt.date) -> tuple[list[Problem], int]:
+    """Validate lazily; every problem with its spreadsheet row, column, value and reason."""
+    try:
+        _schema(today).validate(rows, lazy=True)
+        return [], 0
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    cases = cases[cases["check"].isin(list(_MESSAGES)) & cases["index"].notna()][["check", "index"]].drop_duplicates()
+    cases = cases.assign(row=row_numbers.loc[cases["index"].astype(int)].to_numpy()).sort_values("row")
+    problems = []
+    for name, idx, row in zip(cases["check"], cases["index"].astype(int), cases["row"]):
+        column = _COLUMN[name]
+        value = raw.at[idx, column] if column in raw else ""
+        vi, en = (m.format(v=value, n=MAX_NOTE) for m in _MESSAGES[name])
+        problems.append(Problem(int(row), column, str(value), vi, en))
+    return problems[:MAX_PROBLEMS], len(problems)
