@@ -20,7 +20,7 @@ from data.demo import build_demo  # noqa: E402
 from pipelines import export as exporter  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
-PAGES = ["overview", "province", "indicator", "stations", "quality"]
+PAGES = list(exporter.DEFAULT_PAGES)
 
 
 def main() -> None:
