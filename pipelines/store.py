@@ -199,19 +199,23 @@ def find_submission(conn: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, 
                         "order by id limit 1", [sha256])
 
 
+def _insert_submission(conn: duckdb.DuckDBPyConnection, meta: SubmissionMeta, rows: int) -> int:
+    """The submissions row of a load, inside the caller's transaction; returns its id."""
+    received = meta.received_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return one(conn,
+        "insert into submissions (file_name, sha256, user_name, received_at, scope, rows, status, synthetic)"
+        " values (?, ?, ?, ?, ?, ?, 'accepted', ?) returning id",
+        [meta.file_name, meta.sha256, meta.user_name, received, meta.scope, rows, meta.synthetic])[0]
+
+
 def load_submission(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, meta: SubmissionMeta) -> int:
     """Record a submission and its values in one transaction; all or nothing. Returns its id.
 
     `rows` has indicator, area_code, period, granularity, value, numerator, denominator, note,
     row_number. The only function that writes values."""
-    received = meta.received_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     conn.execute("begin transaction")
     try:
-        sid = one(conn,
-            "insert into submissions (file_name, sha256, user_name, received_at, scope, rows, status, synthetic)"
-            " values (?, ?, ?, ?, ?, ?, 'accepted', ?) returning id",
-            [meta.file_name, meta.sha256, meta.user_name, received, meta.scope, len(rows), meta.synthetic],
-        )[0]
+        sid = _insert_submission(conn, meta, len(rows))
         # Through Arrow: DuckDB scans it about 3x faster than a frame of categoricals.
         conn.register("incoming", pa.Table.from_pandas(rows, preserve_index=False))
         conn.execute(
@@ -237,13 +241,9 @@ def load_task_updates(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, meta:
     """Record a submission of task status updates in one transaction (all or nothing).
 
     `rows`: task_id, period, status, note, evidence_url, unit, row_number."""
-    received = meta.received_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     conn.execute("begin transaction")
     try:
-        sid = one(conn,
-            "insert into submissions (file_name, sha256, user_name, received_at, scope, rows, status, synthetic)"
-            " values (?, ?, ?, ?, ?, ?, 'accepted', ?) returning id",
-            [meta.file_name, meta.sha256, meta.user_name, received, meta.scope, len(rows), meta.synthetic])[0]
+        sid = _insert_submission(conn, meta, len(rows))
         conn.register("incoming_tasks", pa.Table.from_pandas(rows, preserve_index=False))
         conn.execute("insert into task_updates select ?, row_number, task_id, period, status, note, evidence_url,"
                      " unit from incoming_tasks", [sid])

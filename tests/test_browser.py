@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,26 +24,13 @@ PAGES = {"overview": "/", "province": "/tinh?province=66", "indicator": "/chi-ti
          "about": "/gioi-thieu"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(db: Path):
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail("the dashboard server did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    from pipelines.export import start_server as start
+
+    try:
+        return start(db)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
