@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -236,11 +235,10 @@ def serve(db, port, host) -> None:
     cmd = [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "app.py"),
            "--server.port", str(port), "--server.address", host, "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
-    click.echo(f"nq72: http://{host}:{port}  (database {env['NQ72_DB']})")
-    try:
-        sys.exit(subprocess.call(cmd, env=env, cwd=root))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    click.echo(f"nq72: http://{host}:{port}  (database {env['NQ72_DB']})", err=True)
+    # Become the Streamlit process (no child left behind when this one is stopped).
+    os.chdir(root)
+    os.execve(sys.executable, cmd, env)
 
 
 def _valid_province(code: str) -> str:
