@@ -3,6 +3,7 @@ that carry their source, a PNG download and a CSV download."""
 from __future__ import annotations
 
 import os
+import re
 
 import duckdb
 import pandas as pd
@@ -23,6 +24,12 @@ STATUS_STYLE = {
     "insufficient_data": ("#9e9e9e", "…"),
     "no_target": ("#cfd8dc", "○"),
 }
+
+
+def plain(text: object) -> str:
+    """Text from a file or a user, safe to put inside st.markdown/st.error: every Markdown and
+    HTML character escaped, so it shows as typed and never becomes a link, an image or markup."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&])", r"\\\1", str(text))
 
 
 def cell_style(cell: object) -> str:

@@ -374,12 +374,16 @@ def save_task_update(db: str, task_id: str, period: str, status: str, note: str,
     content = buf.getvalue().encode("utf-8")
     report = ingest_bytes(None, content, "form", dry_run=True)
     if report.status == "rejected":
-        st.error("; ".join(p.message(lang) for p in report.problems))
+        from dashboard.ui import plain
+
+        st.error(plain("; ".join(p.message(lang) for p in report.problems)))
         return
     try:
         with store.opened(db) as conn:
             done = ingest_bytes(conn, content, f"form:{task_id}", user=user or None)
     except store.StoreError as exc:
-        st.error(t("load_failed", lang).format(reason=exc))
+        from dashboard.ui import plain
+
+        st.error(t("load_failed", lang).format(reason=plain(exc)))
         return
     st.success(t("loaded", lang).format(n=done.rows, id=done.submission_id))

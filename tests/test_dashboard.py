@@ -162,3 +162,14 @@ def test_period_before_any_data_says_so(monkeypatch, small_db):
 def test_period_after_the_data_shows_the_latest(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "overview", period="2027-01")
     assert at.dataframe[0].value.set_index("Tỉnh, thành phố").at["Đắk Lắk", "Bao phủ BHYT (%)"] == "95,5 ✔"
+
+
+def test_text_from_users_is_shown_as_text():
+    from dashboard.ui import csv_bytes, plain
+
+    assert plain("[x](http://evil) **b** <i>") == r"\[x\]\(http://evil\) \*\*b\*\* \<i\>"
+    import pandas as pd
+
+    out = csv_bytes(pd.DataFrame({"note": ["=1+1", "+cmd", "-2", "@SUM(A1)", "ok"], "value": [1.0, -2.0, 3.0, 4.0, 5.0]}))
+    text = out.decode("utf-8-sig").splitlines()
+    assert text[1:5] == ["'=1+1,1.0", "'+cmd,-2.0", "'-2,3.0", "'@SUM(A1),4.0"] and text[5] == "ok,5.0"

@@ -36,7 +36,7 @@ if upload is not None:
                 with store.opened(db) as conn:
                     done = ingest_bytes(conn, content, upload.name, user=user or None, scope_province=scope or None)
             except (store.StoreError, OSError) as exc:
-                st.error(t("load_failed", lang).format(reason=exc))
+                st.error(t("load_failed", lang).format(reason=ui.plain(exc)))
             else:
                 key = "loaded" if done.status == "accepted" else "unchanged"
                 st.success(t(key, lang).format(n=fmt.number(done.rows, lang, 0), id=done.submission_id))
