@@ -105,7 +105,7 @@ def quality_latest(db: str, version: float | None) -> dict | None:
         return None
     from pipelines.quality import results
 
-    with results.connect(db, read_only=True) as conn:
+    with store.file_lock(results.results_path(db), shared=True), results.connect(db, read_only=True) as conn:
         run = conn.execute("select * from quality_runs where scope = 'national' order by id desc limit 1").df()
         if run.empty:
             run = conn.execute("select * from quality_runs order by id desc limit 1").df()

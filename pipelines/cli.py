@@ -1,6 +1,7 @@
 """The `nq72` command: one verb per job, each delegating to the library."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -36,23 +37,12 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     if province is not None:
         province = _valid_province(province)
     reports: list[FileReport] = []
+    needs_db = not (dry_run and not Path(store.db_path(db)).exists())
     try:
-        conn = None if dry_run and not Path(store.db_path(db)).exists() else store.connect(db)
+        with store.opened(db) if needs_db else contextlib.nullcontext() as conn:
+            reports = _ingest_files(conn, files, province, user, dry_run, as_json)
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from None
-    try:
-        for path in _progress(files, "ingest", quiet=as_json):
-            name, size = os.path.basename(path), os.path.getsize(path)
-            if (too_big := size_problem(size)) is not None:
-                reports.append(FileReport(name, "rejected", problems=[too_big], total_problems=1, dry_run=dry_run))
-                continue
-            with open(path, "rb") as f:
-                content = f.read()
-            reports.append(ingest_bytes(conn, content, name, user=user, scope_province=province,
-                                        dry_run=dry_run))
-    finally:
-        if conn is not None:
-            conn.close()
     if not dry_run and any(r.status == "accepted" for r in reports):
         from pipelines.quality.run import start_in_background
 
@@ -64,6 +54,19 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
         for r in reports:
             click.echo(format_report(r, lang))
     sys.exit(1 if any(r.status == "rejected" for r in reports) else 0)
+
+
+def _ingest_files(conn, files, province, user, dry_run, as_json) -> list[FileReport]:
+    reports = []
+    for path in _progress(files, "ingest", quiet=as_json):
+        name, size = os.path.basename(path), os.path.getsize(path)
+        if (too_big := size_problem(size)) is not None:
+            reports.append(FileReport(name, "rejected", problems=[too_big], total_problems=1, dry_run=dry_run))
+            continue
+        with open(path, "rb") as f:
+            content = f.read()
+        reports.append(ingest_bytes(conn, content, name, user=user, scope_province=province, dry_run=dry_run))
+    return reports
 
 
 def format_report(r: FileReport, lang: str = "vi") -> str:

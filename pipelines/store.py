@@ -10,6 +10,7 @@ Tables (documented for analysts in README.md):
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import time
 from collections.abc import Iterator
@@ -156,6 +157,8 @@ def open_with_retry(p: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise StoreError(f"cannot open {p}: {exc}") from None
+        except OSError as exc:  # a read-only or missing place for the file
+            raise StoreError(f"cannot open {p}: {exc.strerror or exc}") from None
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
@@ -175,12 +178,44 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
 
 
 @contextmanager
-def opened(path: str | os.PathLike | None = None, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    conn = connect(path, read_only)
+def file_lock(p: Path, shared: bool) -> Iterator[None]:
+    """An advisory lock on '<db>.lock' held for a connection's whole life, close included.
+
+    DuckDB's own lock is released before a closing writer has finished with the file (it may
+    still truncate it), so a process opening right then can read a torn file ("Could not read
+    enough bytes"). Writers take this lock exclusively, readers shared; both wait (bounded)."""
+    lock_path = p.with_name(p.name + ".lock")
     try:
-        yield conn
+        handle = open(lock_path, "a+b")
+    except OSError:
+        yield  # nowhere to keep a lock (read-only place): DuckDB's own lock still applies
+        return
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{p} is busy: another process kept it for more than "
+                                     f"{LOCK_WAIT_SECONDS:.0f} s; try again") from None
+                time.sleep(0.05)
+        yield
     finally:
-        conn.close()
+        handle.close()  # releases the lock
+
+
+@contextmanager
+def opened(path: str | os.PathLike | None = None, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for the length of a `with` block, under the file lock (see file_lock)."""
+    p = db_path(path)
+    with file_lock(p, shared=read_only):
+        conn = connect(p, read_only)
+        try:
+            yield conn
+        finally:
+            conn.close()
 
 
 @dataclass(frozen=True)

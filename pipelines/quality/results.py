@@ -85,7 +85,7 @@ class RunRecord:
 def save_run(db: str | Path, run: RunRecord, flags: pd.DataFrame, reporting: pd.DataFrame,
              scores: pd.DataFrame) -> int:
     """Store one run and everything it found, in one transaction; history is never deleted."""
-    with connect(db) as conn:
+    with store.file_lock(results_path(db), shared=False), connect(db) as conn:
         conn.execute("begin transaction")
         try:
             run_id = store.one(conn,

@@ -1,0 +1,134 @@
+"""Several writers and readers at once, and an ingest killed with SIGKILL at random moments:
+nothing is lost, nothing is half-loaded, readers wait instead of failing."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import store
+from tests.conftest import HEADER, csv_bytes
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+MONTHS = [f"{y}-{m:02d}" for y in range(2022, 2026) for m in range(1, 13)]
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from pipelines import store
+from pipelines.ingest import ingest_bytes
+db, me, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for i in range(n):
+    rows = "indicator,area_code,period,value\\n" + "".join(
+        f"immunization_coverage,{code},{month},{90 + (me + i) % 9}.5\\n"
+        for code in ("01", "66", "79") for month in ("2025-0%d" % (1 + i % 9),))
+    content = f"# writer {me} file {i}\\n".encode()[:0] + rows.encode()
+    with store.opened(db) as conn:
+        report = ingest_bytes(conn, content, f"w{me}-{i}.csv", user=f"writer{me}")
+    print(report.status, flush=True)
+"""
+
+READER = """
+import sys, time
+from pipelines import store
+db, seconds = sys.argv[1], float(sys.argv[2])
+end, reads = time.monotonic() + seconds, 0
+while time.monotonic() < end:
+    with store.opened(db, read_only=True) as conn:
+        store.one(conn, "select count(*) from current_values")
+    reads += 1
+print(reads, flush=True)
+"""
+
+
+def _env() -> dict:
+    return dict(os.environ, PYTHONPATH=str(ROOT), NQ72_QUALITY_AFTER_INGEST="0", NQ72_LOCK_WAIT="60")
+
+
+def test_writers_and_readers_at_once(tmp_path):
+    db = tmp_path / "c.duckdb"
+    store.connect(db).close()
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(k), "8"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=_env()) for k in range(3)]
+    readers = [subprocess.Popen([sys.executable, "-c", READER, str(db), "12"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=_env()) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in writers + readers]
+    for p, (out, err) in zip(writers + readers, outs):
+        assert p.returncode == 0, err[-1500:]
+    statuses = [line for out, _ in outs[:3] for line in out.split()]
+    assert len(statuses) == 24 and set(statuses) <= {"accepted", "unchanged"}
+    assert all(int(out.strip()) > 0 for out, _ in outs[3:])             # readers read, never failed
+    with store.opened(db, read_only=True) as conn:
+        subs = store.one(conn, "select count(*) from submissions")[0]
+        values = store.one(conn, "select count(*) from indicator_values")[0]
+    assert subs == statuses.count("accepted") and values == 3 * subs     # nothing lost
+
+
+def _big_file(path: Path, rows: int = 150_000) -> None:
+    import numpy as np
+
+    from data import geography
+
+    codes = geography.communes()["code"].to_numpy()
+    lines = ["indicator,area_code,period,value"]
+    rng = np.random.default_rng(1)
+    for month in MONTHS:
+        lines += [f"immunization_coverage,{c},{month},{v:.1f}" for c, v in zip(codes, rng.uniform(80, 99, len(codes)))]
+        if len(lines) > rows:
+            break
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _counts(db: Path) -> tuple[int, int]:
+    with duckdb.connect(str(db), read_only=True) as conn:
+        return (conn.execute("select count(*) from submissions").fetchall()[0][0],
+                conn.execute("select count(*) from current_values").fetchall()[0][0])
+
+
+def test_sigkill_during_ingest_never_half_loads(tmp_path):
+    db = tmp_path / "k.duckdb"
+    small = tmp_path / "small.csv"
+    small.write_bytes(csv_bytes([HEADER, ["life_expectancy", "01", "2024", "76.1"]]))
+    subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(small), "--db", str(db)], env=_env(), check=True,
+                   capture_output=True)
+    big = tmp_path / "big.csv"
+    _big_file(big)
+    before = _counts(db)
+    rng = random.Random(7)
+    outcomes = {"before": 0, "after": 0}
+    for _ in range(8):
+        proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", str(big), "--db", str(db)],
+                                env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 4.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        subs, values = _counts(db)                                       # the database always opens
+        assert (subs, values) in (before, (before[0] + 1, before[1] + big_rows(big)))
+        outcomes["before" if (subs, values) == before else "after"] += 1
+        if (subs, values) != before:
+            break
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(big), "--db", str(db), "--json"],
+                          env=_env(), capture_output=True, text=True)
+    assert done.returncode == 0
+    assert _counts(db) == (before[0] + 1, before[1] + big_rows(big))      # loaded exactly once
+
+
+def big_rows(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(1 for _ in f) - 1
+
+
+def test_an_unwritable_location_gives_a_clear_message(tmp_path):
+    f = tmp_path / "f.csv"
+    f.write_bytes(csv_bytes([HEADER, ["life_expectancy", "01", "2024", "76.1"]]))
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(f), "--db", "/proc/nq72/x.duckdb"],
+                          env=_env(), capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "cannot open" in done.stderr
