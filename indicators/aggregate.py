@@ -34,6 +34,13 @@ def _weighted(values: pd.Series, weights: pd.Series) -> float:
     return float(np.average(values[ok], weights=weights[ok]))
 
 
+def _ratio_of_sums(g: pd.DataFrame, indicator: Indicator) -> float | None:
+    """Summed numerators over summed denominators, when every row has both."""
+    if not (g["numerator"].notna().all() and g["denominator"].notna().all()):
+        return None
+    return g["numerator"].sum() / g["denominator"].sum() * (100.0 if indicator.is_percent else 1.0)
+
+
 def combine_areas(frame: pd.DataFrame, indicator: Indicator, population: dict[str, float],
                   stations: dict[str, float]) -> pd.DataFrame:
     """One value per period from rows of several areas (columns area_code, period, value,
@@ -41,9 +48,8 @@ def combine_areas(frame: pd.DataFrame, indicator: Indicator, population: dict[st
     rows = []
     for period, g in frame.groupby("period", sort=True):
         rule = indicator.across_areas
-        if rule == "ratio" and g["numerator"].notna().all() and g["denominator"].notna().all():
-            scale = 100.0 if indicator.is_percent else 1.0
-            value = g["numerator"].sum() / g["denominator"].sum() * scale
+        if rule == "ratio" and (ratio := _ratio_of_sums(g, indicator)) is not None:
+            value = ratio
         elif rule == "sum":
             value = g["value"].sum()
         elif rule == "mean":
@@ -61,9 +67,8 @@ def combine_time(frame: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     rows = []
     for (area, year), g in f.sort_values("end").groupby(["area_code", "year"], sort=True):
         rule = indicator.over_time
-        if rule == "ratio" and g["numerator"].notna().all() and g["denominator"].notna().all():
-            scale = 100.0 if indicator.is_percent else 1.0
-            value = g["numerator"].sum() / g["denominator"].sum() * scale
+        if rule == "ratio" and (ratio := _ratio_of_sums(g, indicator)) is not None:
+            value = ratio
         elif rule == "sum":
             value = g["value"].sum()
         elif rule == "mean":
