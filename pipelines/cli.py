@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from pipelines import store
-from pipelines.ingest import FileReport, default_user, ingest_bytes
+from pipelines import accounts
+from pipelines.ingest import FileReport, default_user, ingest_bytes, record
 from pipelines.read import size_problem
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
@@ -37,12 +38,18 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     if province is not None:
         province = _valid_province(province)
     reports: list[FileReport] = []
-    needs_db = not (dry_run and not Path(store.db_path(db)).exists())
+    path = store.db_path(db)
+    needs_db = not (dry_run and not Path(path).exists())
+    # A registered user's role is enforced; any other name is the operator at the shell.
+    actor = accounts.find(path, user) if user and needs_db and Path(path).exists() else None
     try:
         with store.opened(db) if needs_db else contextlib.nullcontext() as conn:
-            reports = _ingest_files(conn, files, province, user, dry_run, as_json)
+            reports = _ingest_files(conn, files, province, user, dry_run, as_json, actor)
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    if needs_db:
+        for r in reports:
+            record(path, r, user or default_user())
     if not dry_run and any(r.status == "accepted" for r in reports):
         from pipelines.quality.run import start_in_background
 
@@ -56,7 +63,7 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     sys.exit(1 if any(r.status == "rejected" for r in reports) else 0)
 
 
-def _ingest_files(conn, files, province, user, dry_run, as_json) -> list[FileReport]:
+def _ingest_files(conn, files, province, user, dry_run, as_json, actor=None) -> list[FileReport]:
     reports = []
     for path in _progress(files, "ingest", quiet=as_json):
         name, size = os.path.basename(path), os.path.getsize(path)
@@ -65,7 +72,8 @@ def _ingest_files(conn, files, province, user, dry_run, as_json) -> list[FileRep
             continue
         with open(path, "rb") as f:
             content = f.read()
-        reports.append(ingest_bytes(conn, content, name, user=user, scope_province=province, dry_run=dry_run))
+        reports.append(ingest_bytes(conn, content, name, user=user, scope_province=province, dry_run=dry_run,
+                                    actor=actor))
     return reports
 
 
@@ -114,6 +122,67 @@ def template(province, period, out) -> None:
     frame = template_rows(province, p)
     write_template(frame, Path(out))
     click.echo(f"{out}: {len(frame)} rows")
+
+
+@main.group()
+def user() -> None:
+    """Local accounts: add, remove, passwd, list (see README: deploying with log-in)."""
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@click.option("--province", default=None, help="The province of an uploader (or of a provincial viewer).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@DB_OPTION
+def user_add(username, role, province, password_stdin, db) -> None:
+    """Create an account."""
+    try:
+        accounts.add_user(store.db_path(db), username, _password(password_stdin), role, province, by=default_user())
+    except (accounts.AccountError, store.StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username}: {role} {province or ''}".rstrip())
+
+
+@user.command("remove")
+@click.argument("username")
+@DB_OPTION
+def user_remove(username, db) -> None:
+    """Delete an account (the audit log keeps its history)."""
+    try:
+        accounts.remove_user(store.db_path(db), username, by=default_user())
+    except (accounts.AccountError, store.StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@DB_OPTION
+def user_passwd(username, password_stdin, db) -> None:
+    """Set an account's password."""
+    try:
+        accounts.set_password(store.db_path(db), username, _password(password_stdin), by=default_user())
+    except (accounts.AccountError, store.StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@user.command("list")
+@DB_OPTION
+def user_list(db) -> None:
+    """Print the accounts (never their passwords)."""
+    try:
+        users = accounts.list_users(store.db_path(db))
+    except store.StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    for row in users.itertuples():
+        click.echo(f"{row.username}\t{row.role}\t{row.province or 'national'}")
 
 
 @main.command()

@@ -74,6 +74,10 @@ MIGRATIONS.append([  # 3: the plans' tasks and their status updates
         task_id varchar not null, period varchar not null, status varchar not null, note varchar,
         evidence_url varchar, unit varchar)""",
 ])
+MIGRATIONS.append([  # 4: local accounts
+    """create table users (username varchar primary key, password_hash varchar not null,
+        role varchar not null, province varchar, created_at timestamp not null)""",
+])
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -216,6 +220,22 @@ def opened(path: str | os.PathLike | None = None, read_only: bool = False) -> It
             yield conn
         finally:
             conn.close()
+
+
+def open_side(path: Path, migrations: list[list[str]], read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file kept beside the main one (quality results, audit log), migrated by a writer."""
+    if read_only and not path.exists():
+        raise StoreError(f"nothing recorded yet at {path}")
+    conn = open_with_retry(path, read_only)
+    if not read_only:
+        version = schema_version(conn)
+        for n in range(version + 1, len(migrations) + 1):
+            conn.execute("begin transaction")
+            for statement in migrations[n - 1]:
+                conn.execute(statement)
+            conn.execute("insert into schema_version values (?, current_timestamp)", [n])
+            conn.execute("commit")
+    return conn
 
 
 @dataclass(frozen=True)

@@ -51,19 +51,12 @@ def docs_path(db: str | Path) -> Path:
 
 def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """The results file of a main database; created and migrated by a writer."""
-    path = results_path(db)
-    if read_only and not path.exists():
-        raise store.StoreError(f"no quality results yet at {path}: run `nq72 quality`")
-    conn = store.open_with_retry(path, read_only)
-    if not read_only:
-        version = store.schema_version(conn)
-        for n in range(version + 1, len(MIGRATIONS) + 1):
-            conn.execute("begin transaction")
-            for statement in MIGRATIONS[n - 1]:
-                conn.execute(statement)
-            conn.execute("insert into schema_version values (?, current_timestamp)", [n])
-            conn.execute("commit")
-    return conn
+    try:
+        return store.open_side(results_path(db), MIGRATIONS, read_only)
+    except store.StoreError:
+        if read_only and not results_path(db).exists():
+            raise store.StoreError(f"no quality results yet at {results_path(db)}: run `nq72 quality`") from None
+        raise
 
 
 @dataclass

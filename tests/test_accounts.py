@@ -1,0 +1,80 @@
+"""Accounts and roles enforced where figures are written, and the audit log."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipelines import accounts, audit, store
+from pipelines.cli import main
+from pipelines.ingest import ingest_bytes
+from tests.conftest import HEADER, TODAY, csv_bytes
+
+DAK_LAK = csv_bytes([HEADER, ["insurance_coverage", "66", "2026-09", "95.2"]])
+HA_NOI = csv_bytes([HEADER, ["insurance_coverage", "01", "2026-09", "96.0"]])
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "a.duckdb"
+    store.connect(path).close()
+    accounts.add_user(path, "lan", "mat-khau-dai-1", "uploader", "66")
+    accounts.add_user(path, "minh", "mat-khau-dai-2", "viewer")
+    accounts.add_user(path, "admin", "mat-khau-dai-3", "admin")
+    return path
+
+
+def test_passwords_are_slow_salted_hashes(db):
+    with store.opened(db, read_only=True) as conn:
+        hashes = [r[0] for r in conn.execute("select password_hash from users").fetchall()]
+    assert all(h.startswith("$argon2id$") for h in hashes) and len(set(hashes)) == 3
+    assert "mat-khau" not in " ".join(hashes)
+    assert accounts.login(db, "lan", "mat-khau-dai-1").role == "uploader"
+    assert accounts.login(db, "lan", "wrong-password") is None and accounts.login(db, "nobody", "x") is None
+
+
+@pytest.mark.parametrize("role,province,message", [("boss", None, "role"), ("uploader", None, "province"),
+                                                   ("admin", "66", "national"), ("viewer", "99", "34 province")])
+def test_account_rules(db, role, province, message):
+    with pytest.raises(accounts.AccountError, match=message):
+        accounts.add_user(db, "x", "mat-khau-dai-9", role, province)
+    with pytest.raises(accounts.AccountError, match="10 characters"):
+        accounts.add_user(db, "y", "short", "viewer")
+
+
+def test_roles_are_enforced_in_the_pipeline(db):
+    uploader, viewer, admin = (accounts.find(db, n) for n in ("lan", "minh", "admin"))
+    with store.opened(db) as conn:
+        assert ingest_bytes(conn, DAK_LAK, "dl.csv", actor=uploader, today=TODAY).status == "accepted"
+        other = ingest_bytes(conn, HA_NOI, "hn.csv", actor=uploader, today=TODAY)
+        assert other.status == "rejected" and "outside Đắk Lắk" in other.problems[0].message_en
+        asked = ingest_bytes(conn, HA_NOI, "hn.csv", actor=uploader, scope_province="01", today=TODAY)
+        assert asked.status == "rejected" and "only submit for province 66" in asked.problems[0].message_en
+        refused = ingest_bytes(conn, DAK_LAK, "v.csv", actor=viewer, today=TODAY)
+        assert refused.status == "rejected" and "viewer" in refused.problems[0].message_en
+        assert ingest_bytes(conn, HA_NOI, "hn.csv", actor=admin, today=TODAY).status == "accepted"
+        users = conn.execute("select user_name, scope from submissions order by id").fetchall()
+    assert users[0] == ("lan", "66")
+
+
+def test_cli_user_commands_and_audit(tmp_path):
+    path = tmp_path / "c.duckdb"
+    store.connect(path).close()
+    run = CliRunner().invoke
+    r = run(main, ["user", "add", "lan", "--role", "uploader", "--province", "66", "--password-stdin", "--db", str(path)],
+            input="mat-khau-dai-1\n")
+    assert r.exit_code == 0, r.output
+    assert run(main, ["user", "add", "lan", "--role", "viewer", "--password-stdin", "--db", str(path)],
+               input="mat-khau-dai-1\n").exit_code == 1
+    assert "lan\tuploader\t66" in run(main, ["user", "list", "--db", str(path)]).output
+    f = tmp_path / "hn.csv"
+    f.write_bytes(HA_NOI)
+    r = run(main, ["ingest", str(f), "--db", str(path), "--user", "lan", "--json"])
+    assert r.exit_code == 1 and json.loads(r.stdout)["files"][0]["status"] == "rejected"
+    assert run(main, ["user", "passwd", "lan", "--password-stdin", "--db", str(path)], input="mat-khau-moi-22\n").exit_code == 0
+    assert accounts.login(path, "lan", "mat-khau-moi-22") is not None
+    assert run(main, ["user", "remove", "lan", "--db", str(path)]).exit_code == 0
+    log = audit.read(path)
+    assert list(log["action"])[::-1] == ["user_add", "submission", "user_passwd", "login", "user_remove"]
+    rejected = log[log["action"] == "submission"].iloc[0]
+    assert rejected["actor"] == "lan" and rejected["outcome"] == "rejected" and len(rejected["sha256"]) == 64
+    assert audit.audit_path(path).exists()
