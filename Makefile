@@ -8,8 +8,9 @@ DB     ?= data/nq72.duckdb
 
 .PHONY: run test install install-test chromium demo bench check-contract lock clean
 
+# The demo database is synthetic and served on loopback: log-in off (README: deploying with log-in).
 run: install chromium $(DB)
-	$(BIN)/nq72 serve --db $(DB)
+	NQ72_AUTH=off $(BIN)/nq72 serve --db $(DB)
 
 test: install-test chromium
 	$(BIN)/python -m pytest

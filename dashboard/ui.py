@@ -48,8 +48,12 @@ def status_text(status: str, lang: str) -> str:
 def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | None, dict | None]:
     """Title, banner and database checks. A page that shows data stops with an explanation when
     there is none; the upload page (require_data=False) goes on with version and info None."""
+    from dashboard import auth
+
     lang = current_lang()
     st.title(t(title_key, lang))
+    if auth.mode() == "off":
+        st.caption(t("auth_off", lang))
     export_button(title_key, lang)
     db = queries.db_file()
     if not os.path.exists(db):
@@ -138,7 +142,11 @@ def export_button(name: str, lang: str) -> None:
         from pipelines.export import capture_view
 
         path = urlparse(st.context.url or "/").path or "/"
+        from dashboard import auth
+
         params = {**st.query_params.to_dict(), "lang": lang, "embed": "true"}
+        if auth.mode() != "off":
+            params["export_token"] = auth.export_token(auth.current())
         url = f"http://127.0.0.1:{st.get_option('server.port')}{path}?{urlencode(params)}"
         with st.sidebar, st.spinner(t("exporting", lang)):
             try:

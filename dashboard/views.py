@@ -372,7 +372,10 @@ def save_task_update(db: str, task_id: str, period: str, status: str, note: str,
     csv.writer(buf).writerows([["task_id", "period", "status", "note", "evidence_url"],
                                [task_id, period, status, note, evidence]])
     content = buf.getvalue().encode("utf-8")
-    report = ingest_bytes(None, content, "form", dry_run=True)
+    from dashboard import auth
+
+    actor = auth.current()
+    report = ingest_bytes(None, content, "form", dry_run=True, actor=actor)
     if report.status == "rejected":
         from dashboard.ui import plain
 
@@ -380,7 +383,10 @@ def save_task_update(db: str, task_id: str, period: str, status: str, note: str,
         return
     try:
         with store.opened(db) as conn:
-            done = ingest_bytes(conn, content, f"form:{task_id}", user=user or None)
+            done = ingest_bytes(conn, content, f"form:{task_id}", user=user or actor.name, actor=actor)
+        from pipelines.ingest import record
+
+        record(db, done, user or actor.name)
     except store.StoreError as exc:
         from dashboard.ui import plain
 

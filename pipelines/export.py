@@ -230,7 +230,8 @@ def start_server(db: str | Path, port: int | None = None, timeout: float = 90) -
     port = port or free_port()
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                            env=dict(os.environ, NQ72_QUALITY_AFTER_INGEST="0"))
+                            # Its own loopback server, alive for the export only: no log-in to pass.
+                            env=dict(os.environ, NQ72_QUALITY_AFTER_INGEST="0", NQ72_AUTH="off"))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -15,6 +15,8 @@ from pipelines.ingest import ingest_bytes
 # A quality run after every CLI submission is a background process: off in tests, except where a
 # test turns it on to check it.
 os.environ["NQ72_QUALITY_AFTER_INGEST"] = "0"
+# Log-in is on by default; tests that are not about it run as on a local demo.
+os.environ["NQ72_AUTH"] = "off"
 TODAY = dt.date(2026, 11, 22)
 HEADER = ["indicator", "area_code", "period", "value"]
 

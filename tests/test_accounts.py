@@ -78,3 +78,64 @@ def test_cli_user_commands_and_audit(tmp_path):
     rejected = log[log["action"] == "submission"].iloc[0]
     assert rejected["actor"] == "lan" and rejected["outcome"] == "rejected" and len(rejected["sha256"]) == 64
     assert audit.audit_path(path).exists()
+
+
+APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+def _app(monkeypatch, db):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.delenv("NQ72_AUTH", raising=False)
+    monkeypatch.setenv("NQ72_DB", str(db))
+    return AppTest.from_file(APP, default_timeout=120).run()
+
+
+def _log_in(at, username, password):
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_dashboard_asks_for_a_log_in(monkeypatch, db):
+    at = _app(monkeypatch, db)
+    assert [s.value for s in at.subheader] == ["Đăng nhập"] and not at.metric
+    _log_in(at, "lan", "wrong-password-x")
+    assert "Sai tên đăng nhập" in at.error[0].value
+    _log_in(at, "lan", "mat-khau-dai-1")
+    assert not at.exception and at.title[0].value == "Tổng quan 34 tỉnh, thành phố"
+    assert not any("NQ72_AUTH=off" in c.value for c in at.caption)
+    actions = list(audit.read(db)["action"])
+    assert actions[:2] == ["login", "login_failed"]
+
+
+def test_upload_page_follows_the_role(monkeypatch, db):
+    at = _log_in(_app(monkeypatch, db), "lan", "mat-khau-dai-1")
+    at.switch_page("app_pages/upload.py").run()
+    scope = at.selectbox[0]
+    assert scope.value == "66" and scope.disabled
+    at = _log_in(_app(monkeypatch, db), "minh", "mat-khau-dai-2")
+    at.switch_page("app_pages/upload.py").run()
+    assert any("chỉ có quyền xem" in i.value for i in at.info)
+
+
+def test_admin_page_only_for_admins(monkeypatch, db):
+    at = _log_in(_app(monkeypatch, db), "admin", "mat-khau-dai-3")
+    at.switch_page("app_pages/admin.py").run()
+    assert not at.exception and set(at.dataframe[0].value["username"]) == {"lan", "minh", "admin"}
+    assert "login" in set(at.dataframe[1].value["action"])
+    at = _log_in(_app(monkeypatch, db), "lan", "mat-khau-dai-1")
+    with pytest.raises(Exception):
+        at.switch_page("app_pages/admin.py").run()           # not in the uploader's navigation
+
+
+def test_auth_off_says_so_on_every_page(monkeypatch, db):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("NQ72_AUTH", "off")
+    monkeypatch.setenv("NQ72_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    for page in ("tasks", "about", "upload"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert any("NQ72_AUTH=off" in c.value for c in at.caption), page

@@ -1,26 +1,37 @@
 """Tải dữ liệu: check a file (every error in a table), confirm to load, templates, recent submissions."""
 import streamlit as st
 
-from dashboard import fmt, queries, ui, views
+from dashboard import auth, fmt, queries, ui, views
 from dashboard.i18n import t
 from data import geography
 from indicators.periods import last_complete_month, parse_period
-from pipelines import store
-from pipelines.ingest import default_user, ingest_bytes
+from pipelines import audit, store
+from pipelines.ingest import default_user, ingest_bytes, record
 from pipelines.quality.run import start_in_background
 from pipelines.template import template_bytes, template_rows
 
 lang, db, version, info = ui.page("title_upload", require_data=False)
+actor = auth.current()
 provinces = geography.provinces()
 names = dict(zip(provinces["code"], provinces["name"]))
 codes = [""] + list(provinces["code"])
-scope = st.selectbox(t("upload_scope", lang), codes, format_func=lambda c: f"{names[c]} ({c})" if c else "—")
-user = st.text_input(t("upload_user", lang), value=default_user())
-upload = st.file_uploader(t("upload_file", lang), type=["csv", "txt", "tsv", "xlsx", "xls"])
+upload = None
+if not actor.can_upload:
+    st.info(t("no_upload_permission", lang))
+else:
+    fixed = actor.role == "uploader"
+    scope = st.selectbox(t("upload_scope", lang), [actor.province] if fixed else codes, disabled=fixed,
+                         format_func=lambda c: f"{names[c]} ({c})" if c else "—")
+    user = actor.name if auth.mode() != "off" else st.text_input(t("upload_user", lang), value=default_user())
+    upload = st.file_uploader(t("upload_file", lang), type=["csv", "txt", "tsv", "xlsx", "xls"])
 if upload is not None:
     content = upload.getvalue()
-    check = ingest_bytes(None, content, upload.name, scope_province=scope or None, dry_run=True)
+    check = ingest_bytes(None, content, upload.name, scope_province=scope or None, dry_run=True, actor=actor)
     if check.status == "rejected":
+        if st.session_state.get("audited") != check.sha256:  # one audit line per rejected file, not per rerun
+            audit.record(db, user, "submission", "rejected", upload.name, check.sha256,
+                         f"{check.total_problems} errors")
+            st.session_state["audited"] = check.sha256
         st.error(t("check_bad", lang).format(n=check.total_problems))
         errors = views.problems_table(check.problems, lang)
         st.table(errors.head(200).set_index(errors.columns[0]))  # plain HTML: readable in screenshots
@@ -34,7 +45,9 @@ if upload is not None:
         if st.button(t("confirm_load", lang), type="primary"):
             try:
                 with store.opened(db) as conn:
-                    done = ingest_bytes(conn, content, upload.name, user=user or None, scope_province=scope or None)
+                    done = ingest_bytes(conn, content, upload.name, user=user or None, scope_province=scope or None,
+                                        actor=actor)
+                record(db, done, user or actor.name)
             except (store.StoreError, OSError) as exc:
                 st.error(t("load_failed", lang).format(reason=ui.plain(exc)))
             else:
