@@ -225,13 +225,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str | Path, port: int | None = None, timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    """`nq72 serve` on a free loopback port, returned once it answers its health check."""
+def start_server(db: str | Path, port: int | None = None, timeout: float = 90,
+                 log_in: bool = False) -> tuple[subprocess.Popen, str]:
+    """`nq72 serve` on a free loopback port, returned once it answers its health check.
+    Without log-in unless asked: it lives on loopback for one export only."""
     port = port or free_port()
+    env = dict(os.environ, NQ72_QUALITY_AFTER_INGEST="0", NQ72_AUTH="off")
+    if log_in:
+        env.pop("NQ72_AUTH")
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                            # Its own loopback server, alive for the export only: no log-in to pass.
-                            env=dict(os.environ, NQ72_QUALITY_AFTER_INGEST="0", NQ72_AUTH="off"))
+                            env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -24,11 +24,11 @@ PAGES = {"overview": "/", "province": "/tinh?province=66", "indicator": "/chi-ti
          "about": "/gioi-thieu"}
 
 
-def start_server(db: Path):
+def start_server(db: Path, log_in: bool = False):
     from pipelines.export import start_server as start
 
     try:
-        return start(db)
+        return start(db, log_in=log_in)
     except RuntimeError as exc:
         pytest.fail(str(exc))
 
@@ -160,3 +160,34 @@ def test_export_button_gives_png_and_pdf(server, browser, tmp_path):
         assert "Cần Thơ" in text
     finally:
         page.close()
+
+
+def test_export_button_works_with_log_in_on(demo_db, browser, tmp_path):
+    """The server's headless browser draws the view as the logged-in user (one-time token)."""
+    from pipelines import accounts
+
+    db = tmp_path / "auth.duckdb"
+    shutil.copy(demo_db, db)
+    accounts.add_user(db, "lan", "mat-khau-dai-1", "uploader", "66")
+    proc, url = start_server(db, log_in=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    try:
+        page.goto(f"{url}/tinh?province=66")
+        page.wait_for_selector("text=Tên đăng nhập", timeout=60_000)
+        page.get_by_label("Tên đăng nhập").fill("lan")
+        page.get_by_label("Mật khẩu").fill("mat-khau-dai-1")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_selector("text=Đắk Lắk", timeout=60_000)
+        wait_drawn(page)
+        page.get_by_role("button", name="📷 Xuất ảnh").click()
+        page.wait_for_selector("text=⬇ PDF", timeout=120_000)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="⬇ PDF").click()
+        pdf = tmp_path / "view.pdf"
+        download.value.save_as(pdf)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "Đắk Lắk" in text and "Đăng nhập" not in text
+    finally:
+        page.close()
+        proc.terminate()
+        proc.wait(timeout=20)
