@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/concurrency.py
 
 check-contract: install
 	python3 ../shared/checks/cli_contract.py

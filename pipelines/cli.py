@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 
 from pipelines import store
 from pipelines import accounts
@@ -47,6 +48,9 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
             reports = _ingest_files(conn, files, province, user, dry_run, as_json, actor)
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    except (duckdb.Error, OSError) as exc:  # disk full, file system turned read-only...
+        raise click.ClickException(f"the database could not be written ({str(exc).splitlines()[0][:200]}); "
+                                   "nothing was loaded from the file being written") from None
     if needs_db:
         for r in reports:
             record(path, r, user or default_user())

@@ -181,33 +181,46 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     return conn
 
 
+def _flock(handle, mode: int, p: Path, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise StoreError(f"{p} is busy: another process kept it for more than "
+                                 f"{LOCK_WAIT_SECONDS:.0f} s; try again") from None
+            time.sleep(0.02)
+
+
 @contextmanager
 def file_lock(p: Path, shared: bool) -> Iterator[None]:
     """An advisory lock on '<db>.lock' held for a connection's whole life, close included.
 
     DuckDB's own lock is released before a closing writer has finished with the file (it may
     still truncate it), so a process opening right then can read a torn file ("Could not read
-    enough bytes"). Writers take this lock exclusively, readers shared; both wait (bounded)."""
-    lock_path = p.with_name(p.name + ".lock")
+    enough bytes"). Writers take this lock exclusively, readers shared; both wait (bounded).
+    A writer first takes '<db>.gate', which readers pass through on their way in: a waiting
+    writer holds new readers back, so a stream of readers cannot starve it."""
     try:
-        handle = open(lock_path, "a+b")
+        handle = open(p.with_name(p.name + ".lock"), "a+b")
+        gate = open(p.with_name(p.name + ".gate"), "a+b")
     except OSError:
         yield  # nowhere to keep a lock (read-only place): DuckDB's own lock still applies
         return
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     try:
-        while True:
-            try:
-                fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreError(f"{p} is busy: another process kept it for more than "
-                                     f"{LOCK_WAIT_SECONDS:.0f} s; try again") from None
-                time.sleep(0.05)
+        if shared:
+            _flock(gate, fcntl.LOCK_SH, p, deadline)
+            _flock(handle, fcntl.LOCK_SH, p, deadline)
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        else:
+            _flock(gate, fcntl.LOCK_EX, p, deadline)
+            _flock(handle, fcntl.LOCK_EX, p, deadline)
         yield
     finally:
-        handle.close()  # releases the lock
+        handle.close()  # closing releases the locks
+        gate.close()
 
 
 @contextmanager

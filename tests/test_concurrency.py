@@ -132,3 +132,64 @@ def test_an_unwritable_location_gives_a_clear_message(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(f), "--db", "/proc/nq72/x.duckdb"],
                           env=_env(), capture_output=True, text=True)
     assert done.returncode == 1 and "Traceback" not in done.stderr and "cannot open" in done.stderr
+
+
+def test_readers_and_a_writer_in_one_process(tmp_path):
+    """The dashboard's case: sessions reading while the Upload page writes, in one process."""
+    import threading
+
+    from pipelines.ingest import ingest_bytes
+
+    db = tmp_path / "t.duckdb"
+    store.connect(db).close()
+    errors, reads = [], [0]
+    stop = threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                with store.opened(db, read_only=True) as conn:
+                    store.one(conn, "select count(*) from current_values")
+                reads[0] += 1
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for th in threads:
+        th.start()
+    try:
+        for i in range(10):
+            with store.opened(db) as conn:
+                content = csv_bytes([HEADER, ["immunization_coverage", "01", f"2025-{i + 1:02d}", "95.5"]])
+                assert ingest_bytes(conn, content, f"{i}.csv").status == "accepted"
+    finally:
+        stop.set()
+        for th in threads:
+            th.join()
+    assert errors == [] and reads[0] > 0
+    with store.opened(db, read_only=True) as conn:
+        assert store.one(conn, "select count(*) from current_values")[0] == 10
+
+
+def test_disk_full_gives_a_clear_message_and_corrupts_nothing(tmp_path):
+    """A full disk, simulated with a file-size limit on the ingest process (EFBIG on write)."""
+    import resource
+
+    db = tmp_path / "full.duckdb"
+    small = tmp_path / "small.csv"
+    small.write_bytes(csv_bytes([HEADER, ["life_expectancy", "01", "2024", "76.1"]]))
+    subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(small), "--db", str(db)], env=_env(),
+                   check=True, capture_output=True)
+    before = _counts(db)
+    big = tmp_path / "big.csv"
+    _big_file(big, rows=300_000)
+    limit = os.path.getsize(db) + 64 * 1024
+
+    def cap():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(big), "--db", str(db)], env=_env(),
+                          capture_output=True, text=True, preexec_fn=cap, timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-800:]
+    assert "could not be written" in done.stderr
+    assert _counts(db) == before                                      # opens, unchanged

@@ -1,4 +1,5 @@
 """Tải dữ liệu: check a file (every error in a table), confirm to load, templates, recent submissions."""
+import duckdb
 import streamlit as st
 
 from dashboard import auth, fmt, queries, ui, views
@@ -48,7 +49,7 @@ if upload is not None:
                     done = ingest_bytes(conn, content, upload.name, user=user or None, scope_province=scope or None,
                                         actor=actor)
                 record(db, done, user or actor.name)
-            except (store.StoreError, OSError) as exc:
+            except (store.StoreError, OSError, duckdb.Error) as exc:
                 st.error(t("load_failed", lang).format(reason=ui.plain(exc)))
             else:
                 key = "loaded" if done.status == "accepted" else "unchanged"
