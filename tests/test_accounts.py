@@ -139,3 +139,11 @@ def test_auth_off_says_so_on_every_page(monkeypatch, db):
     for page in ("tasks", "about", "upload"):
         at.switch_page(f"app_pages/{page}.py").run()
         assert any("NQ72_AUTH=off" in c.value for c in at.caption), page
+
+
+def test_a_provincial_account_opens_on_its_province(monkeypatch, db):
+    with store.opened(db) as conn:
+        ingest_bytes(conn, DAK_LAK + HA_NOI.split(b"\n", 1)[1], "both.csv", today=TODAY)
+    at = _log_in(_app(monkeypatch, db), "lan", "mat-khau-dai-1")
+    at.switch_page("app_pages/province.py").run()
+    assert at.header[0].value == "Đắk Lắk"

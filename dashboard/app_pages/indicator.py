@@ -1,7 +1,7 @@
 """Chỉ tiêu: all provinces ranked against the target, the national figure, and every trend."""
 import streamlit as st
 
-from dashboard import charts, fmt, queries, ui, views
+from dashboard import auth, charts, fmt, queries, ui, views
 from dashboard.i18n import t
 from dashboard.state import choice
 from data import geography
@@ -16,7 +16,7 @@ values = queries.province_values(db, version)
 month = ui.as_of_month(values, lang)
 provinces = geography.provinces()
 names = dict(zip(provinces["code"], provinces["name"]))
-highlight = choice("province", list(provinces["code"]), t("highlight", lang), default="01",
+highlight = choice("province", list(provinces["code"]), t("highlight", lang), default=auth.current().province or "01",
                    format_func=lambda c: names[c], container=st.sidebar)
 mine = views.as_of(values[values["indicator"] == code], month)
 st.header(ind.name(lang))

@@ -1,7 +1,7 @@
 """Tỉnh: one province, one panel per indicator: series, milestones, required path, trend, status."""
 import streamlit as st
 
-from dashboard import charts, fmt, queries, ui, views
+from dashboard import auth, charts, fmt, queries, ui, views
 from dashboard.i18n import t
 from dashboard.state import choice
 from data import geography
@@ -13,7 +13,7 @@ cat = catalogue()
 provinces = geography.provinces()
 names = dict(zip(provinces["code"], provinces["name"]))
 code = choice("province", list(provinces["code"]), t("province", lang), format_func=lambda c: f"{names[c]} ({c})",
-              default="01", container=st.sidebar)
+              default=auth.current().province or "01", container=st.sidebar)
 values = queries.province_values(db, version)
 month = ui.as_of_month(values, lang)
 mine = views.as_of(values[values["area_code"] == code], month)

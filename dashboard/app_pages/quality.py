@@ -1,7 +1,7 @@
 """Chất lượng dữ liệu: completeness and timeliness heat map, scores, flagged values, Data Docs."""
 import streamlit as st
 
-from dashboard import charts, fmt, queries, ui, views
+from dashboard import auth, charts, fmt, queries, ui, views
 from dashboard.i18n import t
 from dashboard.state import choice
 from data import geography
@@ -28,7 +28,7 @@ st.dataframe(views.scores_table(q["scores"], names, lang), hide_index=True, widt
 st.subheader(t("flagged_values", lang))
 checks = sorted(q["flags"]["check_name"].unique())
 chosen = st.multiselect(t("checks", lang), checks, default=checks, format_func=lambda c: t(f"check_{c}", lang))
-province = choice("province", ["all"] + list(names), t("province", lang), default="all",
+province = choice("province", ["all"] + list(names), t("province", lang), default=auth.current().province or "all",
                   format_func=lambda c: t("all_provinces", lang) if c == "all" else names[c])
 table = views.flags_table(q["flags"], chosen, None if province == "all" else province, lang)
 st.dataframe(table, hide_index=True, width="stretch")

@@ -1,7 +1,7 @@
 """Trạm y tế xã: commune stations below the doctors target, filterable and downloadable."""
 import streamlit as st
 
-from dashboard import fmt, queries, ui, views
+from dashboard import auth, fmt, queries, ui, views
 from dashboard.i18n import t
 from dashboard.state import choice
 from data import geography
@@ -10,7 +10,7 @@ lang, db, version, info = ui.page("title_stations")
 provinces = geography.provinces()
 names = dict(zip(provinces["code"], provinces["name"]))
 options = ["all"] + list(provinces["code"])
-province = choice("province", options, t("province", lang), default="all", container=st.sidebar,
+province = choice("province", options, t("province", lang), default=auth.current().province or "all", container=st.sidebar,
                   format_func=lambda c: t("all_provinces", lang) if c == "all" else f"{names[c]} ({c})")
 values = queries.province_values(db, version)
 month = ui.as_of_month(values, lang)
