@@ -327,7 +327,7 @@ def reporting_calendar(board: pd.DataFrame, values: pd.DataFrame, today, lang: s
     import datetime as dt
 
     from dashboard.i18n import t
-    from indicators.tasks import last_due, upcoming_reporting
+    from indicators.tasks import Deadline, last_due, upcoming_reporting
 
     rows = []
     names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
@@ -341,19 +341,13 @@ def reporting_calendar(board: pd.DataFrame, values: pd.DataFrame, today, lang: s
                  t("missing", lang): ", ".join(missing) if missing else t("nobody_missing", lang)})
     for when, document in upcoming_reporting(today, days):
         docs = board[board["document"] == document]
-        since = last_due(parse_kind("ongoing"), document, "", when) or dt.date(when.year - 1, when.month, when.day)
+        since = last_due(Deadline("ongoing"), document, "", when) or dt.date(when.year - 1, when.month, when.day)
         updated = set(docs.loc[[pd.notna(r) and r.date() > since for r in docs["received_at"]], "lead_unit"])
         late = sorted(set(docs["lead_unit"]) - updated)
         label = docs["document_vi"].iloc[0] if len(docs) else document
         rows.append({t("deadline", lang): fmt.date(when, lang), t("what", lang): t("calendar_plan", lang).format(plan=label),
                      t("missing", lang): ", ".join(late) if late else t("nobody_missing", lang)})
     return pd.DataFrame(rows)
-
-
-def parse_kind(kind: str):
-    from indicators.tasks import Deadline
-
-    return Deadline(kind)
 
 
 def save_task_update(db: str, task_id: str, period: str, status: str, note: str, evidence: str, user: str,

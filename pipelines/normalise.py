@@ -67,6 +67,15 @@ def canonical_headers(columns: list[str]) -> tuple[dict[str, str], list[Problem]
     return mapping, problems
 
 
+def canonical_frame(frame: pd.DataFrame, mapping: dict[str, str], columns: list[str]) -> pd.DataFrame:
+    """The file's columns under their canonical names, in order, absent optional ones empty."""
+    raw = frame[list(mapping)].rename(columns=mapping)
+    for col in columns:
+        if col not in raw:
+            raw[col] = ""
+    return raw[columns]
+
+
 def parse_numbers(text: pd.Series) -> pd.Series:
     """'94,7', '94.7 %', '1.234,5', '1,234.5' -> float; blanks -> NaN; garbage -> NaN.
 
@@ -109,11 +118,7 @@ def normalise(table: RawTable, scope_province: str | None = None) -> Normalised:
     mapping, problems = canonical_headers(list(table.frame.columns))
     if problems:
         raise UploadError(problems)
-    raw = table.frame[list(mapping)].rename(columns=mapping)
-    for col in HEADERS:
-        if col not in raw:
-            raw[col] = ""
-    raw = raw[list(HEADERS)]
+    raw = canonical_frame(table.frame, mapping, list(HEADERS))
     frame = pd.DataFrame(index=raw.index)
     frame["indicator"] = map_categories(raw["indicator"], lambda v: str(v).strip().lower() or None)
     codes = map_categories(raw["area_code"], lambda v: geography.normalise_code(str(v)) or None)

@@ -15,6 +15,7 @@ from data import geography
 from indicators.periods import parse_period
 from indicators.tasks import plan_tasks
 from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
+from pipelines.normalise import canonical_frame
 from pipelines.read import RawTable
 
 HEADERS = {
@@ -56,11 +57,7 @@ def normalise(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
                                          column=need))
     if problems:
         raise UploadError(problems)
-    raw = table.frame[list(mapping)].rename(columns=mapping)
-    for col in HEADERS:
-        if col not in raw:
-            raw[col] = ""
-    raw = raw[list(HEADERS)].astype(str)
+    raw = canonical_frame(table.frame, mapping, list(HEADERS)).astype(str)
     periods = [parse_period(p) for p in raw["period"]]
     rows = pd.DataFrame({
         "task_id": raw["task_id"].str.strip().str.upper(),

@@ -145,19 +145,23 @@ def test_upload_rejects_then_loads(server, browser, tmp_path):
         page.close()
 
 
+def export_view_text(page, tmp_path: Path) -> str:
+    """Press the sidebar Export button, download the PDF it offers, return its text."""
+    page.get_by_role("button", name="📷 Xuất ảnh").click()
+    page.wait_for_selector("text=⬇ PDF", timeout=120_000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="⬇ PDF").click()
+    pdf = tmp_path / "view.pdf"
+    download.value.save_as(pdf)
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+
+
 def test_export_button_gives_png_and_pdf(server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     try:
         page.goto(f"{server}/tinh?province=92")
         wait_drawn(page)
-        page.get_by_role("button", name="📷 Xuất ảnh").click()
-        page.wait_for_selector("text=⬇ PDF", timeout=120_000)
-        with page.expect_download() as download:
-            page.get_by_role("button", name="⬇ PDF").click()
-        pdf = tmp_path / "view.pdf"
-        download.value.save_as(pdf)
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-        assert "Cần Thơ" in text
+        assert "Cần Thơ" in export_view_text(page, tmp_path)
     finally:
         page.close()
 
@@ -179,13 +183,7 @@ def test_export_button_works_with_log_in_on(demo_db, browser, tmp_path):
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_selector("text=Đắk Lắk", timeout=60_000)
         wait_drawn(page)
-        page.get_by_role("button", name="📷 Xuất ảnh").click()
-        page.wait_for_selector("text=⬇ PDF", timeout=120_000)
-        with page.expect_download() as download:
-            page.get_by_role("button", name="⬇ PDF").click()
-        pdf = tmp_path / "view.pdf"
-        download.value.save_as(pdf)
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        text = export_view_text(page, tmp_path)
         assert "Đắk Lắk" in text and "Đăng nhập" not in text
     finally:
         page.close()
