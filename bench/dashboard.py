@@ -37,7 +37,7 @@ from streamlit import logger as st_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench.national import build_national  # noqa: E402
-from data.demo import build_demo  # noqa: E402
+from pipelines.demo import build_demo  # noqa: E402
 
 APP = ROOT / "dashboard" / "app.py"
 PAGES_DIR = ROOT / "dashboard" / "app_pages"

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from data import geography  # noqa: E402
-from data.demo import build_demo  # noqa: E402
+from pipelines.demo import build_demo  # noqa: E402
 from pipelines import export as exporter  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)

@@ -9,7 +9,7 @@ The span is `years` x 12 months ending at the last complete month before `today`
 years are included when they lie wholly inside it. About 2.1 million values for 10 years.
 
 Loaded through the upload pipeline (ingest_bytes), one national file per 12-month block, every
-submission flagged synthetic. Values are invented: shapes follow data/demo.py, nothing else.
+submission flagged synthetic. Values are invented: shapes follow pipelines/demo.py, nothing else.
 
 Run: .venv/bin/python bench/national.py --db /tmp/national.duckdb [--years 10] [--seed 7]
 """

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from bench.national import build_national  # noqa: E402
-from data.demo import build_demo  # noqa: E402
+from pipelines.demo import build_demo  # noqa: E402
 from pipelines.quality.run import run_quality  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import auth, queries
-from dashboard.i18n import t
+from pipelines.messages import t
 from dashboard.state import language_switch
 
 st.set_page_config(page_title="nq72", page_icon=":material/health_and_safety:", layout="wide")

@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from dashboard.i18n import t
+from pipelines.messages import t
 from pipelines import accounts, audit
 from pipelines.accounts import Actor
 

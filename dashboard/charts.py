@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import fmt
-from dashboard.i18n import t
+from pipelines.messages import t
 from indicators.catalogue import Indicator, Target
 from indicators.progress import Assessment
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, queries
-from dashboard.i18n import t
+from pipelines.messages import t
 from dashboard.state import lang as current_lang
 from pipelines import store
 

@@ -93,7 +93,7 @@ def chart_series(rows: pd.DataFrame, ind: Indicator, flagged: set | None = None)
 
 def headline(ind: Indicator, latest: pd.Series, results: list, lang: str) -> dict[str, str]:
     """Texts of a panel's header: latest value and period, next milestone, gap, status, projection."""
-    from dashboard.i18n import t
+    from pipelines.messages import t
     from indicators.progress import next_target
 
     target = next_target([tg for tg, _ in results], float(latest["t"]))
@@ -118,7 +118,7 @@ def headline(ind: Indicator, latest: pd.Series, results: list, lang: str) -> dic
 def panel_header(st, ind: Indicator, latest: pd.Series, results: list, lang: str) -> None:
     """Header of a province panel: the indicator, then the four figures a leader reads first
     (a Markdown table wraps where metrics would be cut off in a half-width panel)."""
-    from dashboard.i18n import t
+    from pipelines.messages import t
     from dashboard.ui import status_text
 
     h = headline(ind, latest, results, lang)
@@ -133,7 +133,7 @@ def panel_header(st, ind: Indicator, latest: pd.Series, results: list, lang: str
 def stations_block(st, communes: pd.DataFrame, results: list, ind: Indicator, lang: str) -> None:
     """Distribution of commune stations and the share reaching the target (doctors per station)."""
     from dashboard import charts
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     from dashboard import ui
 
@@ -155,7 +155,7 @@ def period_end_of(month: str | None) -> float:
 
 def stations_table(communes: pd.DataFrame, province_names: dict[str, str], lang: str) -> pd.DataFrame:
     """Columns a person reads: province, commune, code, doctors, period."""
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     return pd.DataFrame({
         t("province", lang): communes["province_code"].map(province_names),
@@ -168,7 +168,7 @@ def stations_table(communes: pd.DataFrame, province_names: dict[str, str], lang:
 
 def problems_table(problems: list, lang: str) -> pd.DataFrame:
     """Row, column, value, reason: what the uploader has to fix."""
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     return pd.DataFrame({t("row", lang): [p.row for p in problems],
                          t("column", lang): [p.column for p in problems],
@@ -177,7 +177,7 @@ def problems_table(problems: list, lang: str) -> pd.DataFrame:
 
 
 def preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFrame:
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     head = rows.head(limit)
     names = geography.areas().set_index("code")["name"]
@@ -188,7 +188,7 @@ def preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFra
 
 
 def submissions_table(subs: pd.DataFrame, province_names: dict[str, str], lang: str) -> pd.DataFrame:
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     return pd.DataFrame({
         "#": subs["id"], t("file", lang): subs["file_name"], t("upload_user", lang): subs["user_name"],
@@ -201,7 +201,7 @@ def submissions_table(subs: pd.DataFrame, province_names: dict[str, str], lang: 
 
 def targets_table(cat: Catalogue, lang: str) -> pd.DataFrame:
     """Every target of every indicator with its scope and citation, for the About page."""
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     rows = []
     for ind in cat.indicators:
@@ -217,7 +217,7 @@ def targets_table(cat: Catalogue, lang: str) -> pd.DataFrame:
 
 
 def reporting_table(reporting: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     return pd.DataFrame({t("province", lang): reporting["province_code"].map(names),
                          t("period", lang): reporting["period"], "expected": reporting["expected"],
@@ -229,7 +229,7 @@ def reporting_table(reporting: pd.DataFrame, names: dict[str, str], lang: str) -
 
 def scores_table(scores: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
     """Provinces from the weakest score up, with the shares shown as percentages."""
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     s = scores.sort_values("score")
     pct = lambda col: [fmt.value_with_unit(v * 100, "%", lang) for v in s[col]]  # noqa: E731
@@ -240,7 +240,7 @@ def scores_table(scores: pd.DataFrame, names: dict[str, str], lang: str) -> pd.D
 
 def flags_table(flags: pd.DataFrame, checks: list[str], province: str | None, lang: str) -> pd.DataFrame:
     """Flagged values with why, filtered by check and province (communes count for their province)."""
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     f = flags[flags["check_name"].isin(checks)]
     if province:
@@ -292,7 +292,7 @@ def filter_tasks(board: pd.DataFrame, documents: list[str], units: list[str], st
 
 def unit_counts(board: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Lead units x states, most overdue first."""
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     states = ["overdue", "due_soon", "on_schedule", "done"]
     counts = board.groupby(["lead_unit", "state"]).size().unstack(fill_value=0).reindex(columns=states, fill_value=0)
@@ -303,7 +303,7 @@ def unit_counts(board: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def task_table(group: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One plan group's tasks as a reader needs them."""
-    from dashboard.i18n import t
+    from pipelines.messages import t
 
     def status(s):
         return t(f"task_status_{s}", lang) if isinstance(s, str) else "–"
@@ -326,7 +326,7 @@ def reporting_calendar(board: pd.DataFrame, values: pd.DataFrame, today, lang: s
     monthly indicator figures (due the 23rd) and each plan's task reports."""
     import datetime as dt
 
-    from dashboard.i18n import t
+    from pipelines.messages import t
     from indicators.tasks import Deadline, last_due, upcoming_reporting
 
     rows = []
@@ -358,7 +358,7 @@ def save_task_update(db: str, task_id: str, period: str, status: str, note: str,
 
     import streamlit as st
 
-    from dashboard.i18n import t
+    from pipelines.messages import t
     from pipelines import store
     from pipelines.ingest import ingest_bytes
 

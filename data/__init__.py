@@ -1,4 +1,4 @@
-"""Reference data (provinces, communes, population), the demo generator and the default database."""
+"""Reference data (provinces, communes, population, tile grid) and the default database file."""
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent

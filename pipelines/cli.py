@@ -291,7 +291,7 @@ def geography_codes() -> list[str]:
 @click.option("--force", is_flag=True, help="Replace an existing database file.")
 def demo(db, seed, force) -> None:
     """Build the demo database (synthetic data, loaded through the upload pipeline)."""
-    from data.demo import build_demo
+    from pipelines.demo import build_demo
 
     path = store.db_path(db)
     if path.exists() and not force:

@@ -73,7 +73,7 @@ def current(conn) -> list[tuple]:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
     """The full synthetic demo, built once per test session through the real pipeline."""
-    from data.demo import build_demo
+    from pipelines.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path, today=TODAY)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import about_text, fmt, ui, views
-from dashboard.i18n import t
+from pipelines.messages import t
 from indicators.catalogue import catalogue
 
 lang, db, version, info = ui.page("title_about", require_data=False)

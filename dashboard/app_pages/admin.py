@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import auth, ui
-from dashboard.i18n import t
+from pipelines.messages import t
 from pipelines import accounts, audit
 
 lang, db, version, info = ui.page("title_admin", require_data=False)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import auth, charts, fmt, queries, ui, views
-from dashboard.i18n import t
+from pipelines.messages import t
 from dashboard.state import choice
 from data import geography
 

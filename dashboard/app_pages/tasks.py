@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import queries, ui, views
-from dashboard.i18n import t
+from pipelines.messages import t
 from indicators.tasks import STATUSES, plan_tasks, task_board
 from indicators.tasks import today as task_today
 

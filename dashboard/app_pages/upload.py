@@ -3,7 +3,7 @@ import duckdb
 import streamlit as st
 
 from dashboard import auth, fmt, queries, ui, views
-from dashboard.i18n import t
+from pipelines.messages import t
 from data import geography
 from indicators.periods import last_complete_month, parse_period
 from pipelines import audit, store

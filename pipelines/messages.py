@@ -1,4 +1,7 @@
-"""Interface text, Vietnamese first. t('key', lang) returns the string for the chosen language."""
+"""The one message catalogue: every text a person reads, Vietnamese first, English beside it.
+
+Pages call t('key', lang); the pipelines return a key and its parameters (a Problem, a refusal)
+and the caller words it with t(key, lang, **params) in the reader's language."""
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
@@ -224,6 +227,8 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "vi") -> str:
+def t(key: str, lang: str = "vi", **params: object) -> str:
+    """The text of `key` in `lang` (Vietnamese when missing), with {params} filled in."""
     entry = TEXT[key]
-    return entry.get(lang) or entry["vi"]
+    text = entry.get(lang) or entry["vi"]
+    return text.format(**params) if params else text
