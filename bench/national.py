@@ -8,7 +8,7 @@ population-weighted mean otherwise, the station mean for doctors), so both level
 The span is `years` x 12 months ending at the last complete month before `today`; quarters and
 years are included when they lie wholly inside it. About 2.1 million values for 10 years.
 
-Loaded through the upload pipeline (ingest_bytes), one national file per 12-month block, every
+Loaded through the one door (pipelines.submit), one national file per 12-month block, every
 submission flagged synthetic. Values are invented: shapes follow pipelines/demo.py, nothing else.
 
 Run: .venv/bin/python bench/national.py --db /tmp/national.duckdb [--years 10] [--seed 7]
@@ -32,7 +32,9 @@ from data import geography  # noqa: E402
 from indicators.catalogue import catalogue  # noqa: E402
 from indicators.periods import last_complete_month  # noqa: E402
 from pipelines import store  # noqa: E402
-from pipelines.ingest import ingest_bytes  # noqa: E402
+from pipelines.accounts import operator  # noqa: E402
+from pipelines.store import Store, submissions, values  # noqa: E402
+from pipelines.submit import submit  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
 USER = "bench (synthetic national)"
@@ -224,7 +226,8 @@ def build_national(path: str | Path, years: int = 10, seed: int = 7,
     first_a = last_a - 12 * years + 1
     country = _Country(np.random.default_rng(seed))
     total_rows = total_bytes = 0
-    with store.opened(path) as conn:
+    with Store(path).holding() as batch:
+        conn = batch.held
         for k in range(years):
             t0 = time.perf_counter()
             months = np.arange(first_a + 12 * k, first_a + 12 * k + 12)
@@ -233,8 +236,8 @@ def build_national(path: str | Path, years: int = 10, seed: int = 7,
             end = int(months[-1]) + 1
             received = dt.datetime(end // 12, end % 12 + 1, 20, 9, 0)
             name = f"national-{_month_code(months[:1])[0]}-{_month_code(months[-1:])[0]}.csv"
-            report = ingest_bytes(conn, content, name, user=USER, received_at=received,
-                                  synthetic=True, today=today)
+            report = submit(batch, content, name, operator(USER), received_at=received, synthetic=True,
+                            today=today, start_quality=False)
             t2 = time.perf_counter()
             if report.status != "accepted":
                 raise RuntimeError(f"{name} was {report.status}: {[p.to_json() for p in report.problems[:3]]}")
@@ -243,10 +246,9 @@ def build_national(path: str | Path, years: int = 10, seed: int = 7,
             if progress:
                 print(f"  [{k + 1:>2}/{years}] {name}: {n:>9,} rows {len(content) / 1e6:6.1f} MB"
                       f"  generate {t1 - t0:5.2f} s  ingest {t2 - t1:5.2f} s", flush=True)
-        store.set_meta(conn, "synthetic", "true")
-        store.set_meta(conn, "national_bench_seed", str(seed))
-        n_sub, n_val = store.one(conn,
-            "select (select count(*) from submissions), (select count(*) from current_values)")
+        submissions.set_meta(conn, "synthetic", "true")
+        submissions.set_meta(conn, "national_bench_seed", str(seed))
+        n_sub, n_val = submissions.newest_id(conn), values.summary(conn)["values"]
         conn.execute("checkpoint")
     seconds = time.perf_counter() - t_start
     size = path.stat().st_size + (Path(f"{path}.wal").stat().st_size if Path(f"{path}.wal").exists() else 0)

@@ -4,21 +4,21 @@ NQ72_AUTH=off (and nothing else) turns it off for a local demo or a test, with a
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 import time
 
 import streamlit as st
 
+from pipelines import accounts
+from pipelines.accounts import ANONYMOUS, Actor
 from pipelines.messages import t
-from pipelines import accounts, audit
-from pipelines.accounts import Actor
+from pipelines.settings import settings
 
 TOKEN_SECONDS = 120
 
 
 def mode() -> str:
-    if os.environ.get("NQ72_AUTH") == "off":
+    if settings().auth_off:
         return "off"
     try:
         return "oidc" if "auth" in st.secrets else "local"
@@ -54,11 +54,16 @@ def _from_token() -> Actor | None:
 
 
 def gate(db: str, lang: str) -> Actor:
-    """The acting user, or a log-in form and st.stop()."""
+    """The acting user, or a log-in form and st.stop(). A session's account is looked up again on
+    every run: removed, or with a password changed since the log-in, it is logged out."""
     if mode() == "off":
-        return Actor("demo", "admin")
+        return accounts.operator("demo")
     if (actor := st.session_state.get("actor")) is not None:
-        return actor
+        if (now := accounts.still_valid(db, actor)) is not None:
+            st.session_state["actor"] = now
+            return now
+        st.session_state.pop("actor", None)
+        st.warning(t("session_ended", lang))
     if (actor := _from_token()) is not None:
         return actor
     if mode() == "oidc":
@@ -94,7 +99,7 @@ def _oidc(db: str, lang: str) -> Actor:
     if actor is None:
         st.error(t("no_role", lang))
         st.stop()
-    audit.record(db, actor.name, "login", "ok", detail="oidc")
+    accounts.record(db, actor.name, "login", "ok", detail="oidc")
     st.session_state["actor"] = actor
     return actor
 
@@ -111,5 +116,5 @@ def logout_button(actor: Actor, lang: str) -> None:
 
 
 def current() -> Actor:
-    """The user of this run (set by the router)."""
-    return st.session_state.get("_actor_run") or Actor("demo", "admin")
+    """The user of this run (set by the router); nobody (a viewer) when there is none."""
+    return st.session_state.get("_actor_run") or ANONYMOUS

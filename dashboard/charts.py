@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import fmt
+from data.geography import fold
 from pipelines.messages import t
 from indicators.catalogue import Indicator, Target
 from indicators.progress import Assessment
@@ -187,8 +188,6 @@ def status_bars(counts: pd.DataFrame, ind_names: dict[str, str], status_style: d
 def reporting_heatmap(reporting: pd.DataFrame, measure: str, names: dict[str, str], lang: str) -> go.Figure:
     """Provinces x months, coloured by completeness or timeliness, the percentage written in each cell."""
     grid = reporting.pivot_table(index="province_code", columns="period", values=measure, aggfunc="mean")
-    from data.geography import fold
-
     grid = grid.reindex(sorted(grid.index, key=lambda c: fold(names[c])))
     labels = [[fmt.number(v * 100, lang, 0) for v in row] for row in grid.to_numpy()]
     fig = _base(t(f"heatmap_{measure}", lang), lang, height=120 + 22 * len(grid))

@@ -2,17 +2,23 @@
 that carry their source, a PNG download and a CSV download."""
 from __future__ import annotations
 
+import io
 import os
 import re
+import zipfile
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import fmt, queries
+from dashboard import charts, fmt, queries, views
 from pipelines.messages import t
-from dashboard.state import lang as current_lang
+from dashboard.state import choice, lang as current_lang
+from indicators.catalogue import Indicator
+from indicators.periods import month_options, parse_period
 from pipelines import store
+from pipelines.quality.suite import docs_index
 
 # Colour plus a symbol of its own shape, so status never rests on colour alone.
 STATUS_STYLE = {
@@ -111,17 +117,57 @@ def _day(value):
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
+def panel_header(ind: Indicator, latest: pd.Series, results: list, lang: str) -> None:
+    """Header of a province panel: the indicator, then the four figures a leader reads first
+    (a Markdown table wraps where metrics would be cut off in a half-width panel)."""
+    h = views.headline(ind, latest, results, lang)
+    st.markdown(f"**{ind.name(lang)}**")
+    st.markdown(
+        f"| {t('latest', lang)} | {t('target', lang)} | {t('gap', lang)} | {t('projected', lang)} |\n"
+        f"|---|---|---|---|\n"
+        f"| **{h['latest']}** ({h['period']}) | {h['target']} | {h['gap']} | {h['projected']} |")
+    st.markdown(f"{t('status', lang)}: **{status_text(h['status'], lang)}**")
+
+
+def stations_block(communes: pd.DataFrame, results: list, ind: Indicator, lang: str) -> None:
+    """Distribution of commune stations and the share reaching the target (doctors per station)."""
+    if communes.empty:
+        return
+    threshold = min((tg.threshold for tg, _ in results if tg.threshold is not None), default=4.0)
+    share = float((communes["value"] >= threshold).mean() * 100)
+    st.metric(t("stations_share", lang).format(n=fmt.number(threshold, lang, 0)),
+              f"{fmt.value_with_unit(share, '%', lang)} ({int((communes['value'] >= threshold).sum())}/{len(communes)})")
+    code = communes["province_code"].iloc[0]
+    chart(charts.stations_histogram(communes["value"], threshold, lang), f"nq72-{code}-stations",
+          communes[["area_code", "name", "period", "value"]], source_line(lang, None), lang,
+          key=f"hist_{ind.code}")
+
+
+def data_docs(run: dict) -> Path | None:
+    """The Data Docs start page of a run, if it was built and is still there."""
+    folder = run.get("docs_path")
+    if not folder or not isinstance(folder, str) or not Path(folder).exists():
+        return None
+    return docs_index(Path(folder))
+
+
+def zip_folder(folder: Path) -> bytes:
+    """Every file under `folder` in one zip, paths relative to it (Data Docs as one download)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(folder))
+    return buf.getvalue()
+
+
 def as_of_month(values: pd.DataFrame, lang: str) -> str:
     """The as-of month from ?period= (a sidebar choice otherwise: the newest month with data).
 
     A month after the newest data shows everything reported by then; a month before the first
     data stops the page with a message, so an export of an empty period says so instead of
     drawing empty charts."""
-    from dashboard import views
-    from dashboard.state import choice
-    from indicators.periods import parse_period
-
-    options = views.month_options(values)
+    options = month_options(values)
     wanted = st.query_params.get("period")
     parsed = parse_period(wanted) if wanted else None
     if parsed is not None and parsed.granularity == "month" and parsed.code not in options:
@@ -159,3 +205,12 @@ def export_button(name: str, lang: str) -> None:
         stem = f"nq72-{name.removeprefix('title_')}"
         st.sidebar.download_button("⬇ PNG", png, file_name=f"{stem}.png", mime="image/png", key=f"{key}_png")
         st.sidebar.download_button("⬇ PDF", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key=f"{key}_pdf")
+
+
+def show_outcome(report, lang: str) -> None:
+    """What became of a submission: loaded, unchanged, or refused with every reason."""
+    if report.status == "rejected":
+        st.error(plain("; ".join(p.message(lang) for p in report.problems)))
+    else:
+        key = "loaded" if report.status == "accepted" else "unchanged"
+        st.success(t(key, lang).format(n=fmt.number(report.rows, lang, 0), id=report.submission_id))

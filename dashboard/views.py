@@ -1,30 +1,19 @@
 """Shaping query results for display: pure functions of frames (tested without a browser)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from data import geography
 from dashboard import fmt
 from indicators.aggregate import combine_areas, period_end
 from indicators.catalogue import Catalogue, Indicator
+from indicators.periods import next_figures_due
+from indicators.progress import next_target
 from indicators.scorecard import progress_series
-
-
-def month_options(values: pd.DataFrame) -> list[str]:
-    """As-of months, newest first, from the latest month with data back to the first."""
-    if values.empty:
-        return []
-    last, first = float(values["t"].max()), float(values["t"].min())
-    out, y, m = [], int(last - 1e-9), round((last - int(last - 1e-9)) * 12)
-    while y + m / 12 >= first - 1e-9:
-        out.append(f"{y}-{m:02d}")
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return out
-
-
-def as_of(values: pd.DataFrame, month: str | None) -> pd.DataFrame:
-    """Values whose period had ended by the end of `month` (all when None)."""
-    return values if month is None else values[values["t"] <= period_end(month) + 1e-9]
+from indicators.tasks import Deadline, upcoming_reporting, window_start
+from pipelines.messages import t
 
 
 def value_text(value: float | None, ind: Indicator, lang: str) -> str:
@@ -93,9 +82,6 @@ def chart_series(rows: pd.DataFrame, ind: Indicator, flagged: set | None = None)
 
 def headline(ind: Indicator, latest: pd.Series, results: list, lang: str) -> dict[str, str]:
     """Texts of a panel's header: latest value and period, next milestone, gap, status, projection."""
-    from pipelines.messages import t
-    from indicators.progress import next_target
-
     target = next_target([tg for tg, _ in results], float(latest["t"]))
     out = {"latest": value_text(latest["value"], ind, lang), "period": str(latest["period"]),
            "target": "–", "gap": "–", "status": "no_target", "projected": "–"}
@@ -115,48 +101,8 @@ def headline(ind: Indicator, latest: pd.Series, results: list, lang: str) -> dic
     return out
 
 
-def panel_header(st, ind: Indicator, latest: pd.Series, results: list, lang: str) -> None:
-    """Header of a province panel: the indicator, then the four figures a leader reads first
-    (a Markdown table wraps where metrics would be cut off in a half-width panel)."""
-    from pipelines.messages import t
-    from dashboard.ui import status_text
-
-    h = headline(ind, latest, results, lang)
-    st.markdown(f"**{ind.name(lang)}**")
-    st.markdown(
-        f"| {t('latest', lang)} | {t('target', lang)} | {t('gap', lang)} | {t('projected', lang)} |\n"
-        f"|---|---|---|---|\n"
-        f"| **{h['latest']}** ({h['period']}) | {h['target']} | {h['gap']} | {h['projected']} |")
-    st.markdown(f"{t('status', lang)}: **{status_text(h['status'], lang)}**")
-
-
-def stations_block(st, communes: pd.DataFrame, results: list, ind: Indicator, lang: str) -> None:
-    """Distribution of commune stations and the share reaching the target (doctors per station)."""
-    from dashboard import charts
-    from pipelines.messages import t
-
-    from dashboard import ui
-
-    if communes.empty:
-        return
-    threshold = min((tg.threshold for tg, _ in results if tg.threshold is not None), default=4.0)
-    share = float((communes["value"] >= threshold).mean() * 100)
-    st.metric(t("stations_share", lang).format(n=fmt.number(threshold, lang, 0)),
-              f"{fmt.value_with_unit(share, '%', lang)} ({int((communes['value'] >= threshold).sum())}/{len(communes)})")
-    code = communes["province_code"].iloc[0]
-    ui.chart(charts.stations_histogram(communes["value"], threshold, lang), f"nq72-{code}-stations",
-             communes[["area_code", "name", "period", "value"]], ui.source_line(lang, None), lang,
-             key=f"hist_{ind.code}")
-
-
-def period_end_of(month: str | None) -> float:
-    return period_end(month) if month else 9999.0
-
-
 def stations_table(communes: pd.DataFrame, province_names: dict[str, str], lang: str) -> pd.DataFrame:
     """Columns a person reads: province, commune, code, doctors, period."""
-    from pipelines.messages import t
-
     return pd.DataFrame({
         t("province", lang): communes["province_code"].map(province_names),
         t("commune", lang): communes["name"],
@@ -168,8 +114,6 @@ def stations_table(communes: pd.DataFrame, province_names: dict[str, str], lang:
 
 def problems_table(problems: list, lang: str) -> pd.DataFrame:
     """Row, column, value, reason: what the uploader has to fix."""
-    from pipelines.messages import t
-
     return pd.DataFrame({t("row", lang): [p.row for p in problems],
                          t("column", lang): [p.column for p in problems],
                          t("value", lang): [p.value for p in problems],
@@ -177,8 +121,6 @@ def problems_table(problems: list, lang: str) -> pd.DataFrame:
 
 
 def preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFrame:
-    from pipelines.messages import t
-
     head = rows.head(limit)
     names = geography.areas().set_index("code")["name"]
     return pd.DataFrame({t("row", lang): head["row_number"], t("indicator", lang): head["indicator"].astype(str),
@@ -188,8 +130,6 @@ def preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFra
 
 
 def submissions_table(subs: pd.DataFrame, province_names: dict[str, str], lang: str) -> pd.DataFrame:
-    from pipelines.messages import t
-
     return pd.DataFrame({
         "#": subs["id"], t("file", lang): subs["file_name"], t("upload_user", lang): subs["user_name"],
         t("scope_col", lang): subs["scope"].map(lambda s: province_names.get(s, t("national", lang))),
@@ -201,8 +141,6 @@ def submissions_table(subs: pd.DataFrame, province_names: dict[str, str], lang: 
 
 def targets_table(cat: Catalogue, lang: str) -> pd.DataFrame:
     """Every target of every indicator with its scope and citation, for the About page."""
-    from pipelines.messages import t
-
     rows = []
     for ind in cat.indicators:
         for tg in ind.targets:
@@ -217,8 +155,6 @@ def targets_table(cat: Catalogue, lang: str) -> pd.DataFrame:
 
 
 def reporting_table(reporting: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    from pipelines.messages import t
-
     return pd.DataFrame({t("province", lang): reporting["province_code"].map(names),
                          t("period", lang): reporting["period"], "expected": reporting["expected"],
                          "received": reporting["received"], "on_time": reporting["on_time"],
@@ -229,8 +165,6 @@ def reporting_table(reporting: pd.DataFrame, names: dict[str, str], lang: str) -
 
 def scores_table(scores: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
     """Provinces from the weakest score up, with the shares shown as percentages."""
-    from pipelines.messages import t
-
     s = scores.sort_values("score")
     pct = lambda col: [fmt.value_with_unit(v * 100, "%", lang) for v in s[col]]  # noqa: E731
     return pd.DataFrame({t("province", lang): s["province_code"].map(names), t("completeness", lang): pct("completeness"),
@@ -240,8 +174,6 @@ def scores_table(scores: pd.DataFrame, names: dict[str, str], lang: str) -> pd.D
 
 def flags_table(flags: pd.DataFrame, checks: list[str], province: str | None, lang: str) -> pd.DataFrame:
     """Flagged values with why, filtered by check and province (communes count for their province)."""
-    from pipelines.messages import t
-
     f = flags[flags["check_name"].isin(checks)]
     if province:
         of = geography.commune_province()
@@ -252,30 +184,6 @@ def flags_table(flags: pd.DataFrame, checks: list[str], province: str | None, la
                          t("indicator", lang): f["indicator"].fillna(""), t("period", lang): f["period"],
                          t("value", lang): f["value"],
                          t("reason", lang): f["message_vi" if lang == "vi" else "message_en"]}).reset_index(drop=True)
-
-
-def data_docs(run: dict):
-    """The Data Docs start page of a run, if it was built and is still there."""
-    from pathlib import Path
-
-    from pipelines.quality.suite import docs_index
-
-    folder = run.get("docs_path")
-    if not folder or not isinstance(folder, str) or not Path(folder).exists():
-        return None
-    return docs_index(Path(folder))
-
-
-def zip_folder(folder) -> bytes:
-    import io
-    import zipfile
-
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                z.write(path, path.relative_to(folder))
-    return buf.getvalue()
 
 
 def filter_tasks(board: pd.DataFrame, documents: list[str], units: list[str], states: list[str],
@@ -292,8 +200,6 @@ def filter_tasks(board: pd.DataFrame, documents: list[str], units: list[str], st
 
 def unit_counts(board: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Lead units x states, most overdue first."""
-    from pipelines.messages import t
-
     states = ["overdue", "due_soon", "on_schedule", "done"]
     counts = board.groupby(["lead_unit", "state"]).size().unstack(fill_value=0).reindex(columns=states, fill_value=0)
     counts = counts.sort_values(["overdue", "due_soon"], ascending=False)
@@ -303,8 +209,6 @@ def unit_counts(board: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def task_table(group: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One plan group's tasks as a reader needs them."""
-    from pipelines.messages import t
-
     def status(s):
         return t(f"task_status_{s}", lang) if isinstance(s, str) else "–"
 
@@ -321,69 +225,22 @@ def task_table(group: pd.DataFrame, lang: str) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def reporting_calendar(board: pd.DataFrame, values: pd.DataFrame, today, lang: str, days: int = 60) -> pd.DataFrame:
+def reporting_calendar(board: pd.DataFrame, values: pd.DataFrame, today: dt.date, lang: str,
+                       days: int = 60) -> pd.DataFrame:
     """The next reporting deadlines, each with the provinces or lead units that have not reported:
-    monthly indicator figures (due the 23rd) and each plan's task reports."""
-    import datetime as dt
-
-    from pipelines.messages import t
-    from indicators.tasks import Deadline, last_due, upcoming_reporting
-
-    rows = []
+    monthly indicator figures and each plan's task reports."""
     names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
-    due = dt.date(today.year, today.month, 23)
-    due = due if due >= today else dt.date(today.year + (today.month == 12), today.month % 12 + 1, 23)
-    month = dt.date(due.year, due.month, 1) - dt.timedelta(days=1)
-    period = f"{month.year}-{month.month:02d}"
+    due, period = next_figures_due(today)
     have = set(values.loc[values["period"] == period, "area_code"])
     missing = [names[c] for c in names if c not in have]
-    rows.append({t("deadline", lang): fmt.date(due, lang), t("what", lang): t("calendar_monthly", lang).format(period=period),
-                 t("missing", lang): ", ".join(missing) if missing else t("nobody_missing", lang)})
+    rows = [{t("deadline", lang): fmt.date(due, lang), t("what", lang): t("calendar_monthly", lang).format(period=period),
+             t("missing", lang): ", ".join(missing) if missing else t("nobody_missing", lang)}]
     for when, document in upcoming_reporting(today, days):
         docs = board[board["document"] == document]
-        since = last_due(Deadline("ongoing"), document, "", when) or dt.date(when.year - 1, when.month, when.day)
+        since = window_start(Deadline("ongoing"), document, "", when)
         updated = set(docs.loc[[pd.notna(r) and r.date() > since for r in docs["received_at"]], "lead_unit"])
         late = sorted(set(docs["lead_unit"]) - updated)
         label = docs["document_vi"].iloc[0] if len(docs) else document
         rows.append({t("deadline", lang): fmt.date(when, lang), t("what", lang): t("calendar_plan", lang).format(plan=label),
                      t("missing", lang): ", ".join(late) if late else t("nobody_missing", lang)})
     return pd.DataFrame(rows)
-
-
-def save_task_update(db: str, task_id: str, period: str, status: str, note: str, evidence: str, user: str,
-                     lang: str) -> None:
-    """A form entry goes through the same gate as an uploaded file (validated, all or nothing, audited)."""
-    import csv
-    import io
-
-    import streamlit as st
-
-    from pipelines.messages import t
-    from pipelines import store
-    from pipelines.ingest import ingest_bytes
-
-    buf = io.StringIO()
-    csv.writer(buf).writerows([["task_id", "period", "status", "note", "evidence_url"],
-                               [task_id, period, status, note, evidence]])
-    content = buf.getvalue().encode("utf-8")
-    from dashboard import auth
-
-    actor = auth.current()
-    report = ingest_bytes(None, content, "form", dry_run=True, actor=actor)
-    if report.status == "rejected":
-        from dashboard.ui import plain
-
-        st.error(plain("; ".join(p.message(lang) for p in report.problems)))
-        return
-    try:
-        with store.opened(db) as conn:
-            done = ingest_bytes(conn, content, f"form:{task_id}", user=user or actor.name, actor=actor)
-        from pipelines.ingest import record
-
-        record(db, done, user or actor.name)
-    except store.StoreError as exc:
-        from dashboard.ui import plain
-
-        st.error(t("load_failed", lang).format(reason=plain(exc)))
-        return
-    st.success(t("loaded", lang).format(n=done.rows, id=done.submission_id))

@@ -1,5 +1,8 @@
 """Reporting periods: parse what people type ('Q1/2026', '2026-1', an Excel date) into
-'YYYY', 'YYYY-Qn' or 'YYYY-MM'. Works on unique values, so a million rows cost a few hundred parses."""
+'YYYY', 'YYYY-Qn' or 'YYYY-MM'. Works on unique values, so a million rows cost a few hundred parses.
+
+Also the reporting calendar's arithmetic (month ends, when monthly figures fall due) and the
+as-of months a reader can choose: one place for every date rule."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from indicators.aggregate import period_end
+
+# Monthly figures and monthly task updates are due on this day of the following month (Can Tho
+# 172/KH-UBND and the Dak Lak plan: "trước ngày 23 hằng tháng"); quarterly figures with the report
+# of the quarter's last month. Read by indicators.tasks, pipelines.quality.config and the demo.
+MONTHLY_DUE_DAY = 23
 
 _YEAR = re.compile(r"^(\d{4})(?:\.0)?$")
 _QUARTER = [
@@ -32,9 +42,15 @@ class Period:
         return self.start.year
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
+def shift_month(year: int, month: int, months: int) -> tuple[int, int]:
+    """(year, month) `months` later (earlier when negative)."""
+    n = year * 12 + month - 1 + months
+    return n // 12, n % 12 + 1
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """Last day of a month."""
+    return dt.date(*shift_month(year, month, 1), 1) - dt.timedelta(days=1)
 
 
 def make_period(year: int, granularity: str, index: int = 1) -> Period:
@@ -43,8 +59,8 @@ def make_period(year: int, granularity: str, index: int = 1) -> Period:
         return Period(f"{year:04d}", "year", dt.date(year, 1, 1), dt.date(year, 12, 31))
     if granularity == "quarter":
         first = 3 * (index - 1) + 1
-        return Period(f"{year:04d}-Q{index}", "quarter", dt.date(year, first, 1), _month_end(year, first + 2))
-    return Period(f"{year:04d}-{index:02d}", "month", dt.date(year, index, 1), _month_end(year, index))
+        return Period(f"{year:04d}-Q{index}", "quarter", dt.date(year, first, 1), month_end(year, first + 2))
+    return Period(f"{year:04d}-{index:02d}", "month", dt.date(year, index, 1), month_end(year, index))
 
 
 def parse_period(text: object) -> Period | None:
@@ -98,5 +114,45 @@ def periods_between(first: Period, last: Period, granularity: str) -> list[Perio
 def last_complete_month(today: dt.date | None = None) -> Period:
     """The month before today's month: the latest one a department can have closed."""
     today = today or dt.date.today()
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return make_period(first.year, "month", first.month)
+    year, month = shift_month(today.year, today.month, -1)
+    return make_period(year, "month", month)
+
+
+def figures_due(period_code: str) -> dt.date:
+    """The day a month's or a quarter's figures are due: MONTHLY_DUE_DAY of the next month.
+    (Annual figures follow their own date, quality.yaml's calendar.)"""
+    period = parse_period(period_code)
+    if period is None or period.granularity == "year":
+        raise ValueError(f"not a month or a quarter: {period_code!r}")
+    return dt.date(*shift_month(period.end.year, period.end.month, 1), MONTHLY_DUE_DAY)
+
+
+def next_figures_due(today: dt.date) -> tuple[dt.date, str]:
+    """The next monthly deadline on or after today and the month whose figures it is for."""
+    due = dt.date(today.year, today.month, MONTHLY_DUE_DAY)
+    if due < today:
+        due = dt.date(*shift_month(today.year, today.month, 1), MONTHLY_DUE_DAY)
+    year, month = shift_month(due.year, due.month, -1)
+    return due, f"{year}-{month:02d}"
+
+
+def month_options(values: pd.DataFrame) -> list[str]:
+    """As-of months, newest first, from the latest month with data back to the first."""
+    if values.empty:
+        return []
+    last, first = float(values["t"].max()), float(values["t"].min())
+    out, y, m = [], int(last - 1e-9), round((last - int(last - 1e-9)) * 12)
+    while y + m / 12 >= first - 1e-9:
+        out.append(f"{y}-{m:02d}")
+        y, m = shift_month(y, m, -1)
+    return out
+
+
+def period_end_of(month: str | None) -> float:
+    """End of an as-of month as a fractional year; no month means no limit."""
+    return period_end(month) if month else 9999.0
+
+
+def as_of(values: pd.DataFrame, month: str | None) -> pd.DataFrame:
+    """Values whose period had ended by the end of `month` (all when None)."""
+    return values if month is None else values[values["t"] <= period_end(month) + 1e-9]

@@ -6,7 +6,7 @@ import pandas as pd
 
 from indicators.aggregate import period_ends
 from indicators.catalogue import Catalogue, Indicator, Target
-from indicators.progress import PROGRESS, Assessment, ProgressConfig, assess, next_target
+from indicators.progress import PROGRESS, STATUSES, Assessment, ProgressConfig, assess, next_target
 
 _GRAIN_ORDER = {"month": 0, "quarter": 1, "year": 2}
 
@@ -66,8 +66,6 @@ def scorecard(values: pd.DataFrame, catalogue: Catalogue, config: ProgressConfig
 
 def status_counts(card: pd.DataFrame) -> pd.DataFrame:
     """How many areas are in each status, per indicator (zeros included)."""
-    from indicators.progress import STATUSES
-
     counts = card.groupby(["indicator", "status"]).size().unstack(fill_value=0)
     return counts.reindex(columns=list(STATUSES), fill_value=0)
 

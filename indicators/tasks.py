@@ -7,7 +7,6 @@ reporting date of their plan (REPORTING). Pure Python; the store loads the table
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,12 +16,14 @@ from typing import Literal
 import pandas as pd
 
 from data import DATA_DIR
+from indicators.periods import MONTHLY_DUE_DAY, month_end
 
 TASKS_FILE = DATA_DIR / "plan_tasks.csv"
 STATUSES = ("not_started", "in_progress", "done")
 DUE_SOON_DAYS = 30
 
-# Reporting dates of each plan, (month, day) each year; monthly=True adds the 23rd of every month.
+# Reporting dates of each plan, (month, day) each year; the tasks in monthly_tasks also fall due
+# on MONTHLY_DUE_DAY of every month (indicators.periods).
 # CANTHO 172/KH-UBND (and Dak Lak): 6-month report before 15 June, annual before 15 December.
 # MOST: units report before 15 November (the ministry before 1 December); tasks 4, 5, 18, 19, 20
 # are updated in the central monitoring system before the 23rd of each month.
@@ -36,12 +37,6 @@ REPORTING: dict[str, dict] = {
 ISSUED = {"CANTHO": dt.date(2025, 11, 28), "VUSTA": dt.date(2026, 5, 11), "MOST": dt.date(2025, 12, 17)}
 
 Kind = Literal["fixed", "ongoing", "yearly", "fixed_then_ongoing"]
-
-
-def today() -> dt.date:
-    """Today, or NQ72_TODAY (YYYY-MM-DD) to see the board as of another day (tests, reviews)."""
-    value = os.environ.get("NQ72_TODAY")
-    return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
 @dataclass(frozen=True)
@@ -61,9 +56,9 @@ def parse_deadline(text: str, document: str = "CANTHO") -> Deadline:
         return Deadline("fixed", ISSUED[document])
     if m := re.search(r"quý\s+([ivx]+|\d)\s*/\s*(\d{4})", s):
         q = _ROMAN.get(m[1].upper()) or int(m[1])
-        return Deadline("fixed_then_ongoing" if ongoing else "fixed", _month_end(int(m[2]), 3 * q))
+        return Deadline("fixed_then_ongoing" if ongoing else "fixed", month_end(int(m[2]), 3 * q))
     if m := re.search(r"tháng\s+(\d{1,2})\s*(?:năm|/)\s*(\d{4})", s):
-        return Deadline("fixed_then_ongoing" if ongoing else "fixed", _month_end(int(m[2]), int(m[1])))
+        return Deadline("fixed_then_ongoing" if ongoing else "fixed", month_end(int(m[2]), int(m[1])))
     if m := re.search(r"(?:năm\s+)?(20\d\d)", s):
         return Deadline("fixed_then_ongoing" if ongoing else "fixed", dt.date(int(m[1]), 12, 31))
     if ongoing:
@@ -73,16 +68,12 @@ def parse_deadline(text: str, document: str = "CANTHO") -> Deadline:
     raise ValueError(f"deadline not understood: {text!r}")
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
-
-
 def reporting_dates(document: str, task_key: str, start: dt.date, end: dt.date) -> list[dt.date]:
     """The plan's reporting dates between two days (inclusive), in order."""
     rule = REPORTING[document]
     out = [dt.date(y, m, d) for y in range(start.year, end.year + 1) for m, d in rule["dates"]]
     if task_key in rule["monthly_tasks"]:
-        out += [dt.date(y, m, 23) for y in range(start.year, end.year + 1) for m in range(1, 13)]
+        out += [dt.date(y, m, MONTHLY_DUE_DAY) for y in range(start.year, end.year + 1) for m in range(1, 13)]
     return sorted(d for d in set(out) if start <= d <= end)
 
 
@@ -106,6 +97,13 @@ def last_due(deadline: Deadline, document: str, task_key: str, today: dt.date) -
     return max(past) if past else None
 
 
+def window_start(deadline: Deadline, document: str, task_key: str, due: dt.date) -> dt.date:
+    """Updates after this day count for the report due on `due`: the reporting date before it,
+    or a year earlier when there was none."""
+    before = last_due(deadline, document, task_key, due)
+    return before or dt.date(due.year - 1, due.month, due.day)
+
+
 def classify(deadline: Deadline, document: str, task_key: str, status: str | None, last_update: dt.date | None,
              today: dt.date, soon_days: int = DUE_SOON_DAYS) -> str:
     """done / overdue / due_soon / on_schedule.
@@ -121,9 +119,8 @@ def classify(deadline: Deadline, document: str, task_key: str, status: str | Non
         return "due_soon" if (deadline.date - today).days <= soon_days else "on_schedule"
     due = last_due(deadline, document, task_key, today)
     if due is not None:
-        before = last_due(deadline, document, task_key, due)
-        window_start = before or dt.date(due.year - 1, due.month, due.day)
-        if last_update is None or last_update <= window_start:
+        since = window_start(deadline, document, task_key, due)
+        if last_update is None or last_update <= since:
             return "overdue"
     upcoming = next_due(deadline, document, task_key, today)
     if upcoming is not None and (upcoming - today).days <= soon_days:

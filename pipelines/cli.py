@@ -1,7 +1,6 @@
 """The `nq72` command: one verb per job, each delegating to the library."""
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -10,10 +9,12 @@ from pathlib import Path
 import click
 import duckdb
 
-from pipelines import store
-from pipelines import accounts
-from pipelines.ingest import FileReport, default_user, ingest_bytes, record
+from pipelines import accounts, store
+from pipelines.ingest import FileReport
+from pipelines.messages import t
 from pipelines.read import size_problem
+from pipelines.store import Store, StoreError
+from pipelines.submit import reject, submit
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
                          help="Database file (default: $NQ72_DB or data/nq72.duckdb).")
@@ -27,8 +28,8 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @DB_OPTION
-@click.option("--as-province", "province", default=None, help="Uploader's province code: rows elsewhere are rejected.")
-@click.option("--user", default=None, help="Who submits (default: the OS user).")
+@click.option("--as-province", "province", default=None, help="Check the files against one province: rows elsewhere are rejected.")
+@click.option("--user", default=None, help="Submit as this account (its role and province apply); default: you, the operator.")
 @click.option("--dry-run", is_flag=True, help="Check only; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document on stdout.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
@@ -38,72 +39,59 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     Exit 0 when every file is accepted or unchanged, 1 when any is rejected."""
     if province is not None:
         province = _valid_province(province)
-    reports: list[FileReport] = []
-    path = store.db_path(db)
-    needs_db = not (dry_run and not Path(path).exists())
-    # A registered user's role is enforced; any other name is the operator at the shell.
-    actor = accounts.find(path, user) if user and needs_db and Path(path).exists() else None
+    target = Store.at(db)
     try:
-        with store.opened(db) if needs_db else contextlib.nullcontext() as conn:
-            reports = _ingest_files(conn, files, province, user, dry_run, as_json, actor)
-    except store.StoreError as exc:
+        actor = _actor(target, user)
+        reports = [_submit_path(target, path, actor, province, dry_run)
+                   for path in _progress(files, "ingest", quiet=as_json)]
+    except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except (duckdb.Error, OSError) as exc:  # disk full, file system turned read-only...
         raise click.ClickException(f"the database could not be written ({str(exc).splitlines()[0][:200]}); "
                                    "nothing was loaded from the file being written") from None
-    if needs_db:
-        for r in reports:
-            record(path, r, user or default_user())
-    if not dry_run and any(r.status == "accepted" for r in reports):
-        from pipelines.quality.run import start_in_background
-
-        start_in_background(store.db_path(db), province)  # never waits for it
     if as_json:
-        click.echo(json.dumps({"files": [r.to_json(lang) for r in reports]},
-                              ensure_ascii=False))
+        click.echo(json.dumps({"files": [r.to_json(lang) for r in reports]}, ensure_ascii=False))
     else:
         for r in reports:
             click.echo(format_report(r, lang))
     sys.exit(1 if any(r.status == "rejected" for r in reports) else 0)
 
 
-def _ingest_files(conn, files, province, user, dry_run, as_json, actor=None) -> list[FileReport]:
-    reports = []
-    for path in _progress(files, "ingest", quiet=as_json):
-        name, size = os.path.basename(path), os.path.getsize(path)
-        if (too_big := size_problem(size)) is not None:
-            reports.append(FileReport(name, "rejected", problems=[too_big], total_problems=1, dry_run=dry_run))
-            continue
-        with open(path, "rb") as f:
-            content = f.read()
-        reports.append(ingest_bytes(conn, content, name, user=user, scope_province=province, dry_run=dry_run,
-                                    actor=actor))
-    return reports
+def _actor(target: Store, user: str | None) -> accounts.Actor:
+    """--user names an account that must exist; without it, the operator at the shell acts."""
+    if user is None:
+        return accounts.operator()
+    found = accounts.find(target.path, user) if target.path.exists() else None
+    if found is None:
+        raise click.ClickException(f"no account '{user}' in {target.path} (see `nq72 user list`)")
+    return found
+
+
+def _submit_path(target: Store, path: str, actor: accounts.Actor, province: str | None, dry_run: bool) -> FileReport:
+    name, size = os.path.basename(path), os.path.getsize(path)
+    if (too_big := size_problem(size)) is not None:  # refused unread
+        return reject(target, name, actor, [too_big], 1, None, dry_run)
+    with open(path, "rb") as f:
+        content = f.read()
+    return submit(target, content, name, actor, scope_province=province, dry_run=dry_run)
 
 
 def format_report(r: FileReport, lang: str = "vi") -> str:
     """A readable report of one file."""
-    vi = lang == "vi"
     if r.status == "rejected":
-        head = (f"✗ {r.file}: bị từ chối, {r.total_problems} lỗi; không có gì được ghi." if vi
-                else f"✗ {r.file}: rejected, {r.total_problems} errors; nothing was written.")
-        lines = [head]
+        lines = [t("cli_rejected_head", lang, file=r.file, n=r.total_problems)]
         for p in r.problems:
-            where = (f"dòng {p.row}" if vi else f"row {p.row}") if p.row else ("cả tệp" if vi else "whole file")
-            col = f", {'cột' if vi else 'column'} {p.column}" if p.column else ""
+            where = t("cli_row", lang, row=p.row) if p.row else t("cli_whole_file", lang)
+            col = f", {t('cli_column', lang, column=p.column)}" if p.column else ""
             lines.append(f"  {where}{col}: {p.message(lang)}")
         if r.total_problems > len(r.problems):
-            rest = r.total_problems - len(r.problems)
-            lines.append(f"  … {'và' if vi else 'and'} {rest} {'lỗi khác' if vi else 'more'}")
+            lines.append("  " + t("more_errors", lang, n=r.total_problems - len(r.problems)))
         return "\n".join(lines)
     if r.status == "unchanged":
-        return (f"= {r.file}: không đổi (đã nạp ở lần nộp #{r.submission_id})." if vi
-                else f"= {r.file}: unchanged (already loaded as submission #{r.submission_id}).")
+        return t("cli_unchanged", lang, file=r.file, id=r.submission_id)
     if r.dry_run:
-        return (f"✓ {r.file}: hợp lệ, {r.rows} dòng (chạy thử, chưa ghi)." if vi
-                else f"✓ {r.file}: valid, {r.rows} rows (dry run, nothing written).")
-    return (f"✓ {r.file}: đã nạp {r.rows} dòng, lần nộp #{r.submission_id}." if vi
-            else f"✓ {r.file}: loaded {r.rows} rows as submission #{r.submission_id}.")
+        return t("cli_dry_run", lang, file=r.file, n=r.rows)
+    return t("cli_loaded", lang, file=r.file, n=r.rows, id=r.submission_id)
 
 
 @main.command()
@@ -148,7 +136,7 @@ def _password(password_stdin: bool) -> str:
 def user_add(username, role, province, password_stdin, db) -> None:
     """Create an account."""
     try:
-        accounts.add_user(store.db_path(db), username, _password(password_stdin), role, province, by=default_user())
+        accounts.add_user(store.db_path(db), username, _password(password_stdin), role, province, by=accounts.operator().name)
     except (accounts.AccountError, store.StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{username}: {role} {province or ''}".rstrip())
@@ -160,7 +148,7 @@ def user_add(username, role, province, password_stdin, db) -> None:
 def user_remove(username, db) -> None:
     """Delete an account (the audit log keeps its history)."""
     try:
-        accounts.remove_user(store.db_path(db), username, by=default_user())
+        accounts.remove_user(store.db_path(db), username, by=accounts.operator().name)
     except (accounts.AccountError, store.StoreError) as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -172,7 +160,7 @@ def user_remove(username, db) -> None:
 def user_passwd(username, password_stdin, db) -> None:
     """Set an account's password."""
     try:
-        accounts.set_password(store.db_path(db), username, _password(password_stdin), by=default_user())
+        accounts.set_password(store.db_path(db), username, _password(password_stdin), by=accounts.operator().name)
     except (accounts.AccountError, store.StoreError) as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -186,7 +174,7 @@ def user_list(db) -> None:
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from None
     for row in users.itertuples():
-        click.echo(f"{row.username}\t{row.role}\t{row.province or 'national'}")
+        click.echo(f"{row.username}\t{row.role}\t{row.province if isinstance(row.province, str) else 'national'}")
 
 
 @main.command()
@@ -216,10 +204,8 @@ def quality(db, province, period, trigger, no_docs, lang) -> None:
 
 
 def format_quality(report, lang: str = "vi") -> str:
-    vi = lang == "vi"
     counts = report.flags.groupby("check_name").size().to_dict()
-    head = (f"Lần kiểm tra #{report.run_id}: {report.values_checked} giá trị, {len(report.flags)} cảnh báo." if vi
-            else f"Quality run #{report.run_id}: {report.values_checked} values, {len(report.flags)} flags.")
+    head = t("cli_quality_head", lang, id=report.run_id, values=report.values_checked, flags=len(report.flags))
     lines = [head] + [f"  {name}: {n}" for name, n in sorted(counts.items())]
     lines.append("  " + ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items()))
     if report.docs:

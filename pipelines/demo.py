@@ -21,9 +21,14 @@ import numpy as np
 import pandas as pd
 
 from data import geography
-from indicators.periods import Period, last_complete_month, make_period, periods_between
-from pipelines import store
-from pipelines.ingest import ingest_bytes
+from indicators.periods import Period, figures_due, last_complete_month, make_period, periods_between
+from tqdm import tqdm
+
+from pipelines.accounts import operator
+from pipelines.quality.results import results_path
+from pipelines.quality.run import run_quality
+from pipelines.store import Store, submissions
+from pipelines.submit import submit
 
 FIRST_YEAR = 2021
 LIVE_FROM = (2025, 7)     # monthly reporting started; earlier figures were back-filled
@@ -31,7 +36,7 @@ REGRESSING = "12"
 MISSING = ("11", "2026-08")
 LATE = "96"
 OUTLIER = ("38", "insurance_coverage", "2026-03", 75.0)
-DEMO_USER = "demo (synthetic)"
+DEMO_OPERATOR = operator("demo (synthetic)")
 
 
 def _interp(t: np.ndarray | float, anchors: dict[float, float]) -> np.ndarray:
@@ -146,16 +151,15 @@ def _report_month(period: str) -> str:
 
 
 def _received_at(province: str, report: str, rng) -> dt.datetime:
-    """Monthly reports are due on the 23rd of the next month, annual ones by 15 December
+    """Monthly reports are due as indicators.periods.figures_due says, annual ones by 15 December
     (quality.yaml); back-fills arrived when reporting started."""
     hour = dt.time(int(rng.integers(8, 17)), 0)
     if "-" not in report:
         return dt.datetime(*LIVE_FROM, 10, 9, 0) + dt.timedelta(hours=int(report) - FIRST_YEAR)
     if report.endswith("annual"):
         return dt.datetime.combine(dt.date(int(report[:4]), 12, int(rng.integers(1, 15))), hour)
-    y, m = int(report[:4]), int(report[5:])
-    due = dt.date(y + (m == 12), m % 12 + 1, 23)
-    days = int(rng.integers(3, 12)) if province == LATE and y >= 2026 else -int(rng.integers(0, 15))
+    due = figures_due(report)
+    days = int(rng.integers(3, 12)) if province == LATE and int(report[:4]) >= 2026 else -int(rng.integers(0, 15))
     return dt.datetime.combine(due + dt.timedelta(days=days), hour)
 
 
@@ -182,7 +186,7 @@ def demo_task_updates(seed: int = 72, today: dt.date | None = None) -> bytes:
 
     rng = np.random.default_rng(seed + 2)
     today = today or dt.date.today()
-    month = dt.date(today.year, today.month, 1) - dt.timedelta(days=1)
+    month = last_complete_month(today).end
     tasks = plan_tasks()
     chosen = tasks[rng.uniform(size=len(tasks)) < 0.65]
     status = rng.choice(["in_progress", "in_progress", "done", "not_started"], size=len(chosen))
@@ -193,33 +197,24 @@ def demo_task_updates(seed: int = 72, today: dt.date | None = None) -> bytes:
 
 def build_demo(path: str | Path, seed: int = 72, progress: bool = False, today: dt.date | None = None,
                quality: bool = True) -> dict:
-    """Create a fresh database at `path`, ingest the synthetic files into it, run the quality suite."""
+    """Create a fresh database at `path`, submit the synthetic files through the one door (as the
+    operator, one held connection for the batch), run the quality suite."""
     path = Path(path)
-    from pipelines.quality.results import results_path
-
     for p in (path, Path(f"{path}.wal"), results_path(path), Path(f"{results_path(path)}.wal")):
         p.unlink(missing_ok=True)
     files = demo_files(seed, today)
-    if progress:
-        from tqdm import tqdm
-        files = tqdm(files, desc="demo", unit="file")
-    with store.opened(path) as conn:
-        for name, content, received in files:
-            report = ingest_bytes(conn, content, name, user=DEMO_USER, scope_province=name.split("-")[1],
-                                  received_at=received, synthetic=True, today=today)
+    tasks_received = dt.datetime.combine(today or dt.date.today(), dt.time(0)) - dt.timedelta(days=5)
+    files.append(("demo-task-updates.csv", demo_task_updates(seed, today), tasks_received))
+    with Store(path).holding() as batch:
+        for name, content, received in tqdm(files, desc="demo", unit="file", disable=not progress):
+            scope = None if name == "demo-task-updates.csv" else name.split("-")[1]
+            report = submit(batch, content, name, DEMO_OPERATOR, scope_province=scope, received_at=received,
+                            synthetic=True, today=today, start_quality=False)
             if report.status != "accepted":
                 raise RuntimeError(f"demo file {name} was {report.status}: {report.problems[:3]}")
-        report = ingest_bytes(conn, demo_task_updates(seed, today), "demo-task-updates.csv", user=DEMO_USER,
-                              synthetic=True, today=today,
-                              received_at=dt.datetime.combine(today or dt.date.today(), dt.time(0)) - dt.timedelta(days=5))
-        if report.status != "accepted":
-            raise RuntimeError(f"demo task updates were {report.status}: {report.problems[:3]}")
-        store.set_meta(conn, "synthetic", "true")
-        store.set_meta(conn, "demo_seed", str(seed))
-        n_sub, n_val = store.one(conn,
-            "select (select count(*) from submissions), (select count(*) from indicator_values)")
+        submissions.set_meta(batch.held, "synthetic", "true")
+        submissions.set_meta(batch.held, "demo_seed", str(seed))
+        n_sub, n_val = submissions.counts(batch.held)
     if quality:
-        from pipelines.quality.run import run_quality
-
         run_quality(path, trigger="demo", today=today, build_docs=True)
     return {"submissions": n_sub, "values": n_val}

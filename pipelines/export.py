@@ -22,6 +22,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from data import geography
+from pipelines import store
+from pipelines.messages import t
+from pipelines.settings import settings
+from pipelines.store import submissions, values
 
 PATHS = {"overview": "/", "province": "/tinh", "indicator": "/chi-tieu", "stations": "/tram-y-te",
          "quality": "/chat-luong", "tasks": "/nhiem-vu", "upload": "/tai-du-lieu", "about": "/gioi-thieu"}
@@ -39,10 +43,6 @@ DRAWN = """() => {
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
     .every(c => c.querySelector('.js-plotly-plot .main-svg'));
 }"""
-
-
-def chromium_path() -> str:
-    return os.environ.get("NQ72_CHROMIUM", "/usr/bin/chromium")
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[st
     result = ExportResult()
     pdf_parts: dict[Path, dict[str, bytes]] = {}
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=settings().chromium, args=CHROMIUM_ARGS)
         context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1,
                                             locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
         # A few long-lived tabs, each loading page after page: cheaper than a new tab per page.
@@ -196,26 +196,18 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[st
 
 def cover_lines(db: str | Path, period: str, province: str | None, lang: str) -> tuple[str, list[str]]:
     """Title and lines of a cover: who, which period, when exported, data as of which submission."""
-    from pipelines import store
-
-    vi = lang == "vi"
-    name = geography.province_name(province) if province else ("Toàn quốc" if vi else "National")
+    name = geography.province_name(province) if province else t("national", lang)
     with store.opened(db, read_only=True) as conn:
-        sql = ("select s.id, s.received_at from current_values v join submissions s on s.id = v.submission_id"
-               " join areas a on a.code = v.area_code")
-        sql += " where a.province_code = ?" if province else ""
-        row = store.one(conn, sql + " order by s.id desc limit 1", [province] if province else [])
-        synthetic = store.is_synthetic(conn)
-    now = dt.datetime.now().strftime("%d/%m/%Y %H:%M" if vi else "%Y-%m-%d %H:%M")
-    lines = [f"{'Kỳ báo cáo' if vi else 'Period'}: {period}", f"{'Ngày xuất' if vi else 'Exported'}: {now}"]
+        row = values.newest_submission_shown(conn, province)
+        synthetic = submissions.is_synthetic(conn)
+    # The catalogue holds each language's date format: {now:%d/%m/%Y %H:%M} in Vietnamese.
+    lines = [t("cover_period", lang, period=period), t("cover_exported", lang, now=dt.datetime.now())]
     if row is None:
-        lines.append("Chưa có số liệu cho kỳ này." if vi else "No figures for this period.")
+        lines.append(t("cover_no_figures", lang))
     else:
-        received = row[1].strftime("%d/%m/%Y" if vi else "%Y-%m-%d")
-        lines.append(f"{'Số liệu tính đến lần nộp' if vi else 'Data as of submission'} #{row[0]} ({received})")
+        lines.append(t("cover_as_of", lang, id=row[0], received=row[1]))
     if synthetic:
-        lines.append("DỮ LIỆU MINH HỌA (tổng hợp, không phải số liệu thật)" if vi
-                     else "SYNTHETIC DEMO DATA (generated, not real figures)")
+        lines.append(t("cover_synthetic", lang))
     return f"nq72 · {name}", lines
 
 
@@ -281,7 +273,7 @@ def capture_view(url: str) -> tuple[bytes, bytes]:
         from playwright.async_api import async_playwright
 
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            browser = await p.chromium.launch(executable_path=settings().chromium, args=CHROMIUM_ARGS)
             context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN")
             try:
                 files = await _capture(await context.new_page(), url, {"png", "pdf"})

@@ -48,22 +48,16 @@ def canonical_headers(columns: list[str]) -> tuple[dict[str, str], list[Problem]
         key = geography.fold(col).replace(" ", "_")
         canon = _LOOKUP.get(key)
         if canon is None and key not in IGNORED:
-            problems.append(file_problem(
-                f"Cột '{col}' không có trong mẫu. Các cột: {', '.join(HEADERS)}.",
-                f"Column '{col}' is not in the template. Columns: {', '.join(HEADERS)}.", column=col))
+            problems.append(file_problem("header_unknown", column=col, header=col, columns=", ".join(HEADERS)))
         elif canon and canon in seen:
-            problems.append(file_problem(f"Cột '{col}' trùng với cột '{seen[canon]}'.",
-                                         f"Column '{col}' repeats column '{seen[canon]}'.", column=col))
+            problems.append(file_problem("header_repeated", column=col, header=col, first=seen[canon]))
         elif canon:
             mapping[col], seen[canon] = canon, col
     for need in ("indicator", "period", "value"):
         if need not in seen:
-            problems.append(file_problem(f"Thiếu cột bắt buộc '{need}' (hoặc '{HEADERS[need][1]}').",
-                                         f"Missing required column '{need}' (or '{HEADERS[need][1]}').", column=need))
+            problems.append(file_problem("header_missing", column=need, header=need, alias=HEADERS[need][1]))
     if "area_code" not in seen and "area_name" not in seen:
-        problems.append(file_problem("Thiếu cột 'area_code' (ma_dvhc) hoặc 'area_name' (ten_dvhc).",
-                                     "Missing column 'area_code' (ma_dvhc) or 'area_name' (ten_dvhc).",
-                                     column="area_code"))
+        problems.append(file_problem("header_missing_area", column="area_code"))
     return mapping, problems
 
 

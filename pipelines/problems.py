@@ -1,7 +1,9 @@
-"""A problem found in an upload, with its reason in Vietnamese and English."""
+"""A problem found in an upload: a catalogue key and its parameters, worded by messages.t()."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
+
+from pipelines.messages import t
 
 # At most this many problems are listed per file; the count of the rest is reported.
 MAX_PROBLEMS = 1000
@@ -12,16 +14,24 @@ class Problem:
     row: int | None        # spreadsheet row (header = 1); None for the whole file
     column: str | None
     value: str | None
-    message_vi: str
-    message_en: str
+    key: str               # a key of messages.TEXT
+    # Plain str/int/float values for the key's {placeholders}; left out of the hash (a dict has none).
+    params: dict = field(default_factory=dict, hash=False)
 
     def message(self, lang: str = "vi") -> str:
-        return self.message_en if lang == "en" else self.message_vi
+        return t(self.key, lang, **self.params)
+
+    @property
+    def message_vi(self) -> str:
+        return self.message("vi")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
 
     def to_json(self, lang: str = "en") -> dict:
-        d = asdict(self)
-        d["message"] = self.message(lang)
-        return d
+        return {"row": self.row, "column": self.column, "value": self.value, "message_vi": self.message_vi,
+                "message_en": self.message_en, "message": self.message(lang)}
 
 
 class UploadError(Exception):
@@ -32,5 +42,6 @@ class UploadError(Exception):
         self.problems = problems
 
 
-def file_problem(vi: str, en: str, column: str | None = None, value: str | None = None) -> Problem:
-    return Problem(None, column, value, vi, en)
+def file_problem(key: str, column: str | None = None, value: str | None = None,
+                 **params: str | int | float) -> Problem:
+    return Problem(None, column, value, key, params)

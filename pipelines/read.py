@@ -5,7 +5,6 @@ cannot be read raises UploadError with a clear reason, never a parser traceback.
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 import zipfile
@@ -17,8 +16,8 @@ import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
 from pipelines.problems import Problem, UploadError, file_problem
+from pipelines.settings import settings
 
-MAX_UPLOAD_MB = float(os.environ.get("NQ72_MAX_UPLOAD_MB", "64"))
 MAX_COLUMNS = 50
 MAX_HEADER_CHARS = 4096
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
@@ -42,7 +41,7 @@ def read_upload(content: bytes, name: str) -> RawTable:
     if (too_big := size_problem(len(content))) is not None:
         raise UploadError([too_big])
     if not content or (len(content) < 65536 and not content.strip()):
-        raise UploadError([file_problem("Tệp rỗng.", "The file is empty.")])
+        raise UploadError([file_problem("read_empty")])
     if content[:4] == b"PK\x03\x04" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         frame = _read_excel(content)
         return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index)))
@@ -54,11 +53,10 @@ def read_upload(content: bytes, name: str) -> RawTable:
 
 def size_problem(size: int) -> Problem | None:
     """The problem of a file over the upload limit, or None."""
-    if size <= MAX_UPLOAD_MB * 1024 * 1024:
+    limit_mb = settings().max_upload_mb
+    if size <= limit_mb * 1024 * 1024:
         return None
-    return file_problem(
-        f"Tệp quá lớn ({size / 1e6:.0f} MB); giới hạn là {MAX_UPLOAD_MB:g} MB. Hãy chia nhỏ tệp.",
-        f"File too large ({size / 1e6:.0f} MB); the limit is {MAX_UPLOAD_MB:g} MB. Split the file.")
+    return file_problem("read_too_big", size_mb=size / 1e6, limit_mb=limit_mb)
 
 
 def decode(content: bytes) -> tuple[str, str]:
@@ -98,18 +96,14 @@ def _control_share(text: str) -> float:
 
 
 def _binary() -> UploadError:
-    return UploadError([file_problem(
-        "Tệp không phải văn bản CSV hay Excel (có byte nhị phân). Hãy lưu lại dưới dạng CSV UTF-8 hoặc XLSX.",
-        "The file is not CSV text or Excel (it contains binary bytes). Save it as CSV UTF-8 or XLSX.")])
+    return UploadError([file_problem("read_binary")])
 
 
 def _sniff_delimiter(text: str) -> str:
     end = text.find("\n")
     header = text if end < 0 else text[:end]
     if len(header) > MAX_HEADER_CHARS:
-        raise UploadError([file_problem(
-            f"Dòng tiêu đề quá dài ({len(header)} ký tự); tệp không đúng mẫu.",
-            f"The header line is too long ({len(header)} characters); the file does not follow the template.")])
+        raise UploadError([file_problem("read_header_too_long", chars=len(header))])
     counts = {d: header.count(d) for d in _DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] > 0 else ","
@@ -139,15 +133,13 @@ def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             na_filter=False, skip_blank_lines=False, engine="c", header=None)
     except pd.errors.EmptyDataError:
-        raise UploadError([file_problem("Tệp rỗng.", "The file is empty.")]) from None
+        raise UploadError([file_problem("read_empty")]) from None
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
-            raise UploadError([file_problem(
-                f"Dòng {m[2]} có {m[3]} ô nhưng tiêu đề có {m[1]} cột (thừa dấu phân cách '{delimiter}'?).",
-                f"Row {m[2]} has {m[3]} cells but the header has {m[1]} columns (a stray '{delimiter}'?).")]) from None
-        raise UploadError([file_problem("Không đọc được tệp CSV: dấu ngoặc kép không khớp hoặc dòng hỏng.",
-                                        "Cannot parse the CSV: unbalanced quotes or a broken line.")]) from None
+            raise UploadError([file_problem("read_field_count", row=int(m[2]), cells=int(m[3]), columns=int(m[1]),
+                                            delimiter=delimiter)]) from None
+        raise UploadError([file_problem("read_bad_csv")]) from None
     frame.columns = frame.iloc[0].fillna("").astype(str)
     return frame.iloc[1:].fillna("")
 
@@ -159,8 +151,7 @@ def _read_excel(content: bytes) -> pd.DataFrame:
         frame = pd.read_excel(io.BytesIO(content), sheet_name=0, dtype=str, engine="calamine",
                               keep_default_na=False, na_filter=False)
     except Exception:  # calamine raises its own types for every broken workbook
-        raise UploadError([file_problem("Không mở được tệp Excel: tệp hỏng hoặc không phải XLSX/XLS.",
-                                        "Cannot open the Excel file: it is damaged or not XLSX/XLS.")]) from None
+        raise UploadError([file_problem("read_bad_excel")]) from None
     return frame.fillna("")
 
 
@@ -170,28 +161,22 @@ def _check_zip(content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as z:
             total = sum(i.file_size for i in z.infolist())
     except zipfile.BadZipFile:
-        raise UploadError([file_problem("Tệp Excel hỏng (không phải tệp zip hợp lệ).",
-                                        "The Excel file is damaged (not a valid zip).")]) from None
+        raise UploadError([file_problem("read_bad_zip")]) from None
     if total > MAX_UNZIPPED_BYTES or total > 200 * max(len(content), 1):
-        raise UploadError([file_problem(
-            "Tệp Excel giải nén ra quá lớn; tệp bị từ chối để bảo vệ máy chủ.",
-            "The Excel file expands to an unreasonable size; rejected to protect the server.")])
+        raise UploadError([file_problem("read_zip_too_big")])
 
 
 def _finish(table: RawTable) -> RawTable:
     frame = table.frame
     if frame.shape[1] > MAX_COLUMNS:
-        raise UploadError([file_problem(
-            f"Tệp có {frame.shape[1]} cột; mẫu chỉ có tối đa 9 cột.",
-            f"The file has {frame.shape[1]} columns; the template has at most 9.")])
+        raise UploadError([file_problem("read_too_many_columns", columns=frame.shape[1])])
     frame.columns = [str(c).strip() for c in frame.columns]
     # Rows that are entirely empty (a blank line, Excel's trailing rows) are not records.
     empty = frame.eq("").all(axis=1)
     if empty.any():
         frame = frame[~empty]
     if frame.empty:
-        raise UploadError([file_problem("Tệp chỉ có dòng tiêu đề, không có dòng số liệu nào.",
-                                        "The file has a header but no data rows.")])
+        raise UploadError([file_problem("read_no_rows")])
     table.frame = frame
     table.rows = table.rows.loc[frame.index]
     return table

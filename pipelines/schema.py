@@ -34,7 +34,7 @@ class Context:
 class Rule:
     column: str                       # the column the problem is reported against
     check: Callable[[pd.DataFrame, Context], pd.Series]
-    message: Callable[[pd.Series, Context], tuple[str, str]]
+    message: Callable[[pd.Series, Context], tuple[str, dict]]   # (messages key, its params)
 
 
 def per_category(col: pd.Series, fn, dtype=bool, default=False) -> np.ndarray:
@@ -161,128 +161,115 @@ def _in_scope(f, ctx):
 def _m_indicator(r, ctx):
     v = r["raw_indicator"]
     if not str(v).strip():
-        return "Thiếu mã chỉ tiêu.", "Missing indicator code."
-    return (f"Mã chỉ tiêu '{v}' không có trong danh mục.",
-            f"Unknown indicator code '{v}'. See `nq72 template` or the About page for the codes.")
+        return "rule_missing_indicator", {}
+    return "rule_unknown_indicator", {"value": str(v)}
 
 
 def _m_name(r, ctx):
-    reason, name = str(r["name_code"])[4:], r["raw_area_name"]
+    reason, name = str(r["name_code"])[4:], str(r["raw_area_name"])
     if reason == "empty":
-        return "Thiếu mã và tên đơn vị hành chính.", "Missing area code and area name."
+        return "rule_missing_area", {}
     if reason.startswith("former:"):
         new = reason.split(":")[1]
-        new_name = geography.province_name(new)
-        return (f"'{name}' là tên tỉnh trước 01/7/2025, nay thuộc {new_name} ({new}); hãy dùng mã mới.",
-                f"'{name}' is a province name from before 1 July 2025, now part of {new_name} ({new}); use the new code.")
+        return "rule_former_province_name", {"name": name, "new_name": geography.province_name(new), "new": new}
     if reason == "ambiguous":
-        return (f"Tên '{name}' trùng ở nhiều đơn vị; hãy ghi mã đơn vị hành chính (ma_dvhc).",
-                f"The name '{name}' matches several areas; give the area code (area_code).")
-    return (f"Không tìm thấy đơn vị hành chính tên '{name}' (danh mục từ 01/7/2025).",
-            f"No area named '{name}' in the list in force since 1 July 2025.")
+        return "rule_ambiguous_name", {"name": name}
+    return "rule_unknown_name", {"name": name}
 
 
 def _m_area(r, ctx):
-    code = r["raw_area_code"]
-    if not str(code).strip():
-        return "Thiếu mã đơn vị hành chính.", "Missing area code."
+    code = str(r["raw_area_code"])
+    if not code.strip():
+        return "rule_missing_area_code", {}
     absorbed = geography.former_codes().get(str(r["area_code"]))
     if absorbed:
-        name = geography.province_name(absorbed)
-        return (f"Mã '{code}' là mã tỉnh cũ (trước 01/7/2025), nay thuộc {name} ({absorbed}).",
-                f"Code '{code}' is a province code from before 1 July 2025, now part of {name} ({absorbed}).")
-    return (f"Mã đơn vị hành chính '{code}' không tồn tại (2 chữ số cho tỉnh, 5 chữ số cho xã).",
-            f"Unknown area code '{code}' (2 digits for a province, 5 for a commune).")
+        return "rule_former_area_code", {"code": code, "name": geography.province_name(absorbed), "absorbed": absorbed}
+    return "rule_unknown_area_code", {"code": code}
 
 
 def _m_names_agree(r, ctx):
-    return (f"Tên '{r['raw_area_name']}' không khớp mã '{r['area_code']}' ({geography.area_name(r['area_code'])}).",
-            f"Name '{r['raw_area_name']}' does not match code '{r['area_code']}' ({geography.area_name(r['area_code'])}).")
+    code = str(r["area_code"])
+    return "rule_name_code_mismatch", {"name": str(r["raw_area_name"]), "code": code, "area": geography.area_name(code)}
 
 
 def _m_period(r, ctx):
     v = r["raw_period"]
     if not str(v).strip():
-        return "Thiếu kỳ báo cáo.", "Missing period."
-    return (f"Kỳ '{v}' không hợp lệ; dùng YYYY, YYYY-Qn hoặc YYYY-MM.",
-            f"Period '{v}' is not valid; use YYYY, YYYY-Qn or YYYY-MM.")
+        return "rule_missing_period", {}
+    return "rule_bad_period", {"value": str(v)}
 
 
 def _m_future(r, ctx):
-    return (f"Kỳ {r['period']} chưa bắt đầu (hôm nay {ctx.today:%d/%m/%Y}).",
-            f"Period {r['period']} has not started yet (today is {ctx.today:%Y-%m-%d}).")
+    return "rule_future_period", {"period": str(r["period"]), "today": f"{ctx.today:%Y-%m-%d}",
+                                  "today_vi": f"{ctx.today:%d/%m/%Y}"}
 
 
 _GRAN_VI = {"month": "tháng", "quarter": "quý", "year": "năm"}
+_LEVEL_VI = {"province": "tỉnh", "commune": "xã"}
 
 
 def _m_granularity(r, ctx):
     ind = ctx.catalogue[r["indicator"]]
-    allowed_vi = ", ".join(_GRAN_VI[g] for g in ind.periods)
-    return (f"Chỉ tiêu {ind.code} không báo cáo theo {_GRAN_VI[r['granularity']]}; chỉ theo: {allowed_vi}.",
-            f"{ind.code} is not reported by {r['granularity']}; allowed: {', '.join(ind.periods)}.")
+    return "rule_granularity", {"indicator": ind.code, "granularity": str(r["granularity"]),
+                                "granularity_vi": _GRAN_VI[r["granularity"]],
+                                "allowed": ", ".join(ind.periods),
+                                "allowed_vi": ", ".join(_GRAN_VI[g] for g in ind.periods)}
 
 
 def _m_level(r, ctx):
     ind = ctx.catalogue[r["indicator"]]
-    level_vi = {"province": "tỉnh", "commune": "xã"}
     levels, _ = geography.area_info()
     lvl = levels.get(r["area_code"], "?")
-    return (f"Chỉ tiêu {ind.code} không báo cáo cho cấp {level_vi.get(lvl, lvl)}; chỉ cấp: "
-            f"{', '.join(level_vi[x] for x in ind.area_levels)}.",
-            f"{ind.code} is not reported for a {lvl}; only for: {', '.join(ind.area_levels)}.")
+    return "rule_level", {"indicator": ind.code, "level": lvl, "level_vi": _LEVEL_VI.get(lvl, lvl),
+                          "allowed": ", ".join(ind.area_levels),
+                          "allowed_vi": ", ".join(_LEVEL_VI[x] for x in ind.area_levels)}
 
 
 def _m_value(r, ctx):
     v = r["raw_value"]
     if not str(v).strip():
-        return "Thiếu giá trị.", "Missing value."
-    return f"Giá trị '{v}' không phải là số.", f"Value '{v}' is not a number."
+        return "rule_missing_value", {}
+    return "rule_bad_value", {"value": str(v)}
 
 
 def _m_range(r, ctx):
     ind = ctx.catalogue[r["indicator"]]
     lo, hi = ind.range
-    return (f"Giá trị {r['raw_value']} nằm ngoài khoảng hợp lý {lo:g}–{hi:g} {ind.unit} của {ind.code}.",
-            f"Value {r['raw_value']} is outside the plausible range {lo:g}–{hi:g} {ind.unit} for {ind.code}.")
+    return "rule_out_of_range", {"value": str(r["raw_value"]), "lo": float(lo), "hi": float(hi), "unit": ind.unit,
+                                 "indicator": ind.code}
 
 
 def _m_number(col):
-    vi_name = {"numerator": "Tử số", "denominator": "Mẫu số"}[col]
+    key = f"rule_bad_{col}"
 
     def message(r, ctx):
-        v = r[f"raw_{col}"]
-        return f"{vi_name} '{v}' không phải là số.", f"{col.capitalize()} '{v}' is not a number."
+        return key, {"value": str(r[f"raw_{col}"])}
     return message
 
 
 def _m_negative(r, ctx):
-    return ("Tử số phải ≥ 0 và mẫu số phải > 0.", "The numerator must be ≥ 0 and the denominator > 0.")
+    return "rule_negative_ratio_parts", {}
 
 
 def _m_num_le_den(r, ctx):
-    return (f"Tử số {r['raw_numerator']} lớn hơn mẫu số {r['raw_denominator']}.",
-            f"Numerator {r['raw_numerator']} is greater than denominator {r['raw_denominator']}.")
+    return "rule_numerator_above_denominator", {"numerator": str(r["raw_numerator"]),
+                                                "denominator": str(r["raw_denominator"])}
 
 
 def _m_matches(r, ctx):
     pct = ctx.catalogue[r["indicator"]].unit == "%"
-    expected = r["numerator"] / r["denominator"] * (100 if pct else 1)
-    exp_vi = f"{expected:.2f}".replace(".", ",")
-    return (f"Giá trị {r['raw_value']} không khớp tử số/mẫu số ({exp_vi}).",
-            f"Value {r['raw_value']} does not match numerator/denominator ({expected:.2f}).")
+    expected = float(r["numerator"] / r["denominator"] * (100 if pct else 1))
+    return "rule_value_mismatch", {"value": str(r["raw_value"]), "expected": expected,
+                                   "expected_vi": f"{expected:.2f}".replace(".", ",")}
 
 
 def _m_duplicate(r, ctx):
-    first = int(r["first_row"])
-    return (f"Trùng chỉ tiêu, đơn vị và kỳ với dòng {first}.",
-            f"Same indicator, area and period as row {first}.")
+    return "rule_duplicate", {"first": int(r["first_row"])}
 
 
 def _m_scope(r, ctx):
-    name = geography.province_name(ctx.scope_province)
-    return (f"Đơn vị '{r['area_code']}' không thuộc {name} ({ctx.scope_province}); chỉ được tải số liệu của tỉnh mình.",
-            f"Area '{r['area_code']}' is outside {name} ({ctx.scope_province}); you may only load your own province.")
+    return "rule_outside_scope", {"area": str(r["area_code"]), "name": geography.province_name(ctx.scope_province),
+                                  "province": ctx.scope_province}
 
 
 RULES: dict[str, Rule] = {
@@ -344,9 +331,9 @@ def check(data: Normalised, ctx: Context) -> tuple[list[Problem], int]:
     problems = []
     for name, idx, row in zip(shown["check"], shown["index"].astype(int), shown["row"]):
         rule, r = RULES[name], detail.loc[idx]
-        vi, en = rule.message(r, ctx)
+        key, params = rule.message(r, ctx)
         raw_value = r.get(f"raw_{rule.column}")
-        problems.append(Problem(int(row), rule.column, None if raw_value is None else str(raw_value), vi, en))
+        problems.append(Problem(int(row), rule.column, None if raw_value is None else str(raw_value), key, params))
     return problems, len(failed)
 
 

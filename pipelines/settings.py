@@ -1,7 +1,7 @@
-"""The deployment's settings, read from the environment once per process.
+"""The deployment's settings: every NQ72_* variable is read here and nowhere else.
 
-Every NQ72_* variable is read here and nowhere else; the rest of the code asks `settings()`.
-Tests that change a variable call `settings.cache_clear()` (an autouse fixture does it)."""
+`settings()` builds one frozen object per distinct environment (cached), so a test that sets a
+variable sees it, and a server pays for the parsing once."""
 from __future__ import annotations
 
 import datetime as dt
@@ -24,9 +24,17 @@ class Settings:
     today: dt.date | None        # NQ72_TODAY (YYYY-MM-DD): see the product as of another day
 
 
-@functools.cache
+VARIABLES = ("NQ72_DB", "NQ72_AUTH", "NQ72_LOCK_WAIT", "NQ72_QUALITY_AFTER_INGEST", "NQ72_MAX_UPLOAD_MB",
+             "NQ72_CHROMIUM", "NQ72_TODAY")
+
+
 def settings() -> Settings:
-    env = os.environ
+    return _settings(tuple(os.environ.get(name) for name in VARIABLES))
+
+
+@functools.lru_cache(maxsize=8)
+def _settings(values: tuple[str | None, ...]) -> Settings:
+    env = {k: v for k, v in zip(VARIABLES, values) if v is not None}
     today = env.get("NQ72_TODAY")
     return Settings(
         db=Path(env.get("NQ72_DB") or DEFAULT_DB),

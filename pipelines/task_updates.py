@@ -46,15 +46,12 @@ def normalise(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     for col in table.frame.columns:
         canon = _LOOKUP.get(geography.fold(col).replace(" ", "_"))
         if canon is None:
-            problems.append(file_problem(f"Cột '{col}' không có trong mẫu cập nhật nhiệm vụ ({', '.join(HEADERS)}).",
-                                         f"Column '{col}' is not in the task-update template ({', '.join(HEADERS)}).",
-                                         column=col))
+            problems.append(file_problem("task_header_unknown", column=col, header=col, columns=", ".join(HEADERS)))
         else:
             mapping[col] = canon
     for need in ("task_id", "period", "status"):
         if need not in mapping.values():
-            problems.append(file_problem(f"Thiếu cột bắt buộc '{need}'.", f"Missing required column '{need}'.",
-                                         column=need))
+            problems.append(file_problem("task_header_missing", column=need, header=need))
     if problems:
         raise UploadError(problems)
     raw = canonical_frame(table.frame, mapping, list(HEADERS)).astype(str)
@@ -89,20 +86,9 @@ def _schema(today: dt.date) -> pa.DataFrameSchema:
         strict=True, name="task_updates")
 
 
+# Check name -> the column it is reported against; its message is messages key "task_<check name>".
 _COLUMN = {"unknown_task": "task_id", "bad_period": "period", "future_period": "period", "bad_status": "status",
            "long_note": "note", "bad_url": "evidence_url", "duplicate_task": "task_id"}
-_MESSAGES = {
-    "unknown_task": ("Mã nhiệm vụ '{v}' không có trong danh mục (dạng CANTHO-I-1, MOST-II-8, VUSTA-V-V).",
-                     "Unknown task id '{v}' (like CANTHO-I-1, MOST-II-8, VUSTA-V-V)."),
-    "bad_period": ("Kỳ '{v}' không hợp lệ; dùng tháng YYYY-MM.", "Period '{v}' is not valid; use a month, YYYY-MM."),
-    "future_period": ("Kỳ '{v}' chưa bắt đầu.", "Period '{v}' has not started yet."),
-    "bad_status": ("Tình trạng '{v}' không hợp lệ; dùng: chưa bắt đầu, đang thực hiện, hoàn thành.",
-                   "Status '{v}' is not valid; use: not started, in progress, done."),
-    "long_note": ("Ghi chú dài hơn {n} ký tự.", "The note is longer than {n} characters."),
-    "bad_url": ("Đường dẫn minh chứng '{v}' phải bắt đầu bằng http:// hoặc https://.",
-                "Evidence link '{v}' must start with http:// or https://."),
-    "duplicate_task": ("Trùng nhiệm vụ và kỳ với một dòng trước.", "Same task and period as an earlier row."),
-}
 
 
 def check(rows: pd.DataFrame, raw: pd.DataFrame, row_numbers: pd.Series, today: dt.date) -> tuple[list[Problem], int]:
@@ -112,12 +98,18 @@ def check(rows: pd.DataFrame, raw: pd.DataFrame, row_numbers: pd.Series, today: 
         return [], 0
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    cases = cases[cases["check"].isin(list(_MESSAGES)) & cases["index"].notna()][["check", "index"]].drop_duplicates()
+    cases = cases[cases["check"].isin(list(_COLUMN)) & cases["index"].notna()][["check", "index"]].drop_duplicates()
     cases = cases.assign(row=row_numbers.loc[cases["index"].astype(int)].to_numpy()).sort_values("row")
     problems = []
     for name, idx, row in zip(cases["check"], cases["index"].astype(int), cases["row"]):
         column = _COLUMN[name]
         value = raw.at[idx, column] if column in raw else ""
-        vi, en = (m.format(v=value, n=MAX_NOTE) for m in _MESSAGES[name])
-        problems.append(Problem(int(row), column, str(value), vi, en))
+        problems.append(Problem(int(row), column, str(value), f"task_{name}", {"value": str(value), "n": MAX_NOTE}))
     return problems[:MAX_PROBLEMS], len(problems)
+
+
+def form_file(task_id: str, period: str, status: str, note: str, evidence_url: str) -> bytes:
+    """A task form's entry as the one-row file the upload gate checks (same rules as a file)."""
+    frame = pd.DataFrame([{"task_id": task_id, "period": period, "status": status, "note": note,
+                           "evidence_url": evidence_url}])
+    return frame.to_csv(index=False).encode("utf-8")

@@ -6,11 +6,14 @@ import datetime as dt
 import io
 import os
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from pipelines import store
-from pipelines.ingest import ingest_bytes
+from pipelines.accounts import operator
+from pipelines.store import Store
+from pipelines.submit import submit
 
 # A quality run after every CLI submission is a background process: off in tests, except where a
 # test turns it on to check it.
@@ -18,6 +21,14 @@ os.environ["NQ72_QUALITY_AFTER_INGEST"] = "0"
 # Log-in is on by default; tests that are not about it run as on a local demo.
 os.environ["NQ72_AUTH"] = "off"
 TODAY = dt.date(2026, 11, 22)
+OPERATOR = operator("test")
+
+
+def load(conn, content: bytes, name: str = "f.csv", actor=OPERATOR, **kw):
+    """Submit through the one door on an open test connection (as the operator unless told)."""
+    kw.setdefault("today", TODAY)
+    return submit(Store(Path(conn.execute("select path from duckdb_databases() where not internal").fetchone()[0]),
+                        conn), content, name, actor, **kw)
 HEADER = ["indicator", "area_code", "period", "value"]
 
 
@@ -60,8 +71,7 @@ def conn(db_path):
 def ingest(conn):
     """ingest(content, name='f.csv', **kw) against the test database with today fixed."""
     def run(content: bytes, name: str = "f.csv", **kw):
-        kw.setdefault("today", TODAY)
-        return ingest_bytes(conn, content, name, **kw)
+        return load(conn, content, name, **kw)
     return run
 
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pipelines import store
+from pipelines import accounts, store
+from pipelines.accounts import operator
 from pipelines.cli import main
 from tests.conftest import HEADER, csv_bytes
 
@@ -70,9 +71,13 @@ def test_user_and_env_db(run, files, tmp_path, monkeypatch):
     good, _ = files
     path = tmp_path / "env.duckdb"
     monkeypatch.setenv("NQ72_DB", str(path))
-    assert run("ingest", good, "--user", "Nguyễn Văn A").exit_code == 0
+    unknown = run("ingest", good, "--user", "Nguyễn Văn A")    # a typed name is not an actor
+    assert unknown.exit_code == 1 and "no account 'Nguyễn Văn A'" in unknown.output and not path.exists()
+    assert run("ingest", good).exit_code == 0                  # the operator at the shell
+    accounts.add_user(path, "Nguyễn Văn A", "mat-khau-dai-1", "uploader", "01")
+    assert run("ingest", good, "--user", "Nguyễn Văn A", "--as-province", "01").exit_code == 0
     with store.opened(path, read_only=True) as conn:
-        assert conn.execute("select user_name from submissions").fetchone()[0] == "Nguyễn Văn A"
+        assert [r[0] for r in conn.execute("select user_name from submissions").fetchall()] == [operator().name]
 
 
 @pytest.mark.parametrize("args", [["ingest", "--no-such-flag"], ["ingest"], ["ingest", "/no/such/file.csv"],

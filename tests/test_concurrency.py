@@ -14,7 +14,9 @@ import duckdb
 import pytest
 
 from pipelines import store
-from tests.conftest import HEADER, csv_bytes
+from pipelines.store import Store
+from pipelines.submit import submit
+from tests.conftest import HEADER, OPERATOR, csv_bytes
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,16 +25,16 @@ MONTHS = [f"{y}-{m:02d}" for y in range(2022, 2026) for m in range(1, 13)]
 WRITER = """
 import sys, time
 from pathlib import Path
-from pipelines import store
-from pipelines.ingest import ingest_bytes
+from pipelines.accounts import operator
+from pipelines.store import Store
+from pipelines.submit import submit
 db, me, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 for i in range(n):
     rows = "indicator,area_code,period,value\\n" + "".join(
         f"immunization_coverage,{code},{month},{90 + (me + i) % 9}.5\\n"
         for code in ("01", "66", "79") for month in ("2025-0%d" % (1 + i % 9),))
     content = f"# writer {me} file {i}\\n".encode()[:0] + rows.encode()
-    with store.opened(db) as conn:
-        report = ingest_bytes(conn, content, f"w{me}-{i}.csv", user=f"writer{me}")
+    report = submit(Store.at(db), content, f"w{me}-{i}.csv", operator(f"writer{me}"))
     print(report.status, flush=True)
 """
 
@@ -138,8 +140,6 @@ def test_readers_and_a_writer_in_one_process(tmp_path):
     """The dashboard's case: sessions reading while the Upload page writes, in one process."""
     import threading
 
-    from pipelines.ingest import ingest_bytes
-
     db = tmp_path / "t.duckdb"
     store.connect(db).close()
     errors, reads = [], [0]
@@ -159,9 +159,8 @@ def test_readers_and_a_writer_in_one_process(tmp_path):
         th.start()
     try:
         for i in range(10):
-            with store.opened(db) as conn:
-                content = csv_bytes([HEADER, ["immunization_coverage", "01", f"2025-{i + 1:02d}", "95.5"]])
-                assert ingest_bytes(conn, content, f"{i}.csv").status == "accepted"
+            content = csv_bytes([HEADER, ["immunization_coverage", "01", f"2025-{i + 1:02d}", "95.5"]])
+            assert submit(Store.at(db), content, f"{i}.csv", OPERATOR).status == "accepted"
     finally:
         stop.set()
         for th in threads:

@@ -6,7 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 from data import geography
 from pipelines import store
-from pipelines.ingest import ingest_bytes
+from pipelines.accounts import operator
+from tests.conftest import load
 from tests.conftest import TODAY, csv_bytes
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -28,7 +29,7 @@ def small_db(tmp_path_factory):
             ["doctors_per_station", DAK_LAK_COMMUNES[0], "2026-Q2", "3"],
             ["doctors_per_station", DAK_LAK_COMMUNES[1], "2026-Q2", "5"]]
     with store.opened(path) as conn:
-        assert ingest_bytes(conn, csv_bytes(rows), "small.csv", today=TODAY, user="test").status == "accepted"
+        assert load(conn, csv_bytes(rows), "small.csv", today=TODAY, actor=operator("test")).status == "accepted"
     return path
 
 
@@ -143,13 +144,13 @@ def test_empty_and_missing_database(monkeypatch, tmp_path, page):
 def test_a_new_submission_shows_at_once(monkeypatch, tmp_path):
     path = tmp_path / "live.duckdb"
     with store.opened(path) as conn:
-        ingest_bytes(conn, csv_bytes([HEAD, ["insurance_coverage", "66", "2026-05", "94.0"],
+        load(conn, csv_bytes([HEAD, ["insurance_coverage", "66", "2026-05", "94.0"],
                                       ["insurance_coverage", "66", "2026-06", "94.5"]]), "a.csv", today=TODAY)
     at = run_page(monkeypatch, path, "overview")
     cell = lambda: at.dataframe[0].value.set_index("Tỉnh, thành phố").at["Đắk Lắk", "Bao phủ BHYT (%)"]  # noqa: E731
     assert cell() == "94,5 ►" or cell().startswith("94,5")
     with store.opened(path) as conn:
-        ingest_bytes(conn, csv_bytes([HEAD, ["insurance_coverage", "66", "2026-06", "95.6"]]), "b.csv", today=TODAY)
+        load(conn, csv_bytes([HEAD, ["insurance_coverage", "66", "2026-06", "95.6"]]), "b.csv", today=TODAY)
     at.run()
     assert cell() == "95,6 ✔"
 

@@ -1,7 +1,7 @@
 """The synthetic demo: complete, anchored on the public figures, flagged, with planted gaps."""
 import pytest
 
-from data import demo
+from pipelines import demo
 from pipelines import store
 from tests.conftest import TODAY
 

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from pipelines import store
-from pipelines.ingest import ingest_bytes
+from tests.conftest import load
 from tests.conftest import TODAY, csv_bytes
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ def fixture_db(tmp_path_factory):
             ["insurance_coverage", "01", "2026-06", "93.1"], ["life_expectancy", "66", "2024", "73.9"],
             ["life_expectancy", "66", "2025", "74.4"]]
     with store.opened(path) as conn:
-        assert ingest_bytes(conn, csv_bytes(rows), "e.csv", today=TODAY).status == "accepted"
+        assert load(conn, csv_bytes(rows), "e.csv", today=TODAY).status == "accepted"
     return path
 
 

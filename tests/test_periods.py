@@ -3,7 +3,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from indicators.periods import last_complete_month, make_period, parse_period, parse_periods, periods_between
+from indicators.periods import (MONTHLY_DUE_DAY, as_of, figures_due, last_complete_month, make_period, month_end,
+                                month_options, next_figures_due, parse_period, parse_periods, periods_between)
 
 
 @pytest.mark.parametrize("text,code,gran", [
@@ -42,3 +43,27 @@ def test_ranges_and_last_month():
     assert [q.code for q in qs] == ["2025-Q4", "2026-Q1"]
     assert last_complete_month(dt.date(2026, 1, 5)).code == "2025-12"
     assert last_complete_month(dt.date(2026, 11, 22)).code == "2026-10"
+
+
+def test_month_ends_and_due_dates():
+    assert [month_end(2024, 2), month_end(2025, 12)] == [dt.date(2024, 2, 29), dt.date(2025, 12, 31)]
+    assert figures_due("2026-10") == dt.date(2026, 11, MONTHLY_DUE_DAY)
+    assert figures_due("2026-12") == dt.date(2027, 1, MONTHLY_DUE_DAY)
+    assert figures_due("2026-Q4") == dt.date(2027, 1, MONTHLY_DUE_DAY)
+    with pytest.raises(ValueError):
+        figures_due("2026")       # annual figures follow quality.yaml's calendar
+
+
+@pytest.mark.parametrize("today,due,period", [
+    (dt.date(2026, 11, 22), dt.date(2026, 11, 23), "2026-10"),
+    (dt.date(2026, 11, 23), dt.date(2026, 11, 23), "2026-10"),   # due today is still ahead
+    (dt.date(2026, 12, 24), dt.date(2027, 1, 23), "2026-12"),
+])
+def test_next_figures_due(today, due, period):
+    assert next_figures_due(today) == (due, period)
+
+
+def test_as_of_months():
+    values = pd.DataFrame({"t": [2025 + 11 / 12, 2026.0, 2026 + 2 / 12, 2026.0]})
+    assert month_options(values) == ["2026-02", "2026-01", "2025-12", "2025-11"]
+    assert len(as_of(values, "2025-12")) == 3 and len(as_of(values, None)) == 4

@@ -5,7 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines import store
-from pipelines.ingest import check_upload, ingest_bytes
+from pipelines.ingest import check_upload
+from tests.conftest import load
 from tests.conftest import TODAY, csv_bytes
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -49,7 +50,7 @@ def test_load_is_all_or_nothing(tmp_path_factory, rows):
     path = tmp_path_factory.mktemp("p") / "p.duckdb"
     content = csv_bytes([["indicator", "area_code", "period", "value"], *map(list, rows)])
     with store.opened(path) as conn:
-        report = ingest_bytes(conn, content, "f.csv", today=TODAY)
+        report = load(conn, content, "f.csv", today=TODAY)
         stored = conn.execute("select count(*) from indicator_values").fetchone()[0]
     assert stored == (report.rows if report.status == "accepted" else 0)
     if report.status == "accepted":

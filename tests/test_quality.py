@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import demo, geography
+from data import geography
+from pipelines import demo
 from indicators.catalogue import Catalogue, catalogue
 from pipelines.quality import results
 from pipelines.quality.config import load_config

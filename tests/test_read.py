@@ -111,7 +111,10 @@ def test_zip_bomb_refused_before_inflating():
 
 
 def test_too_large(monkeypatch):
+    import dataclasses
+
     import pipelines.read as read
-    monkeypatch.setattr(read, "MAX_UPLOAD_MB", 0.001)
+    tiny = dataclasses.replace(read.settings(), max_upload_mb=0.001)
+    monkeypatch.setattr(read, "settings", lambda: tiny)
     problems = rejected(csv_bytes(ROWS * 50))
     assert "too large" in problems[0].message_en

@@ -3,6 +3,8 @@ import duckdb
 import pytest
 
 from pipelines import store
+from pipelines.store import submissions
+from pipelines.accounts import operator
 from tests.conftest import HEADER, current, csv_bytes
 
 A = csv_bytes([HEADER, ["immunization_coverage", "01", "2025-12", "97.2"], ["life_expectancy", "01", "2024", "76.1"]])
@@ -10,7 +12,7 @@ B = csv_bytes([HEADER, ["immunization_coverage", "01", "2025-12", "96.0"], ["imm
 
 
 def test_accept_then_unchanged(conn, ingest):
-    first = ingest(A, "a.csv", user="lan")
+    first = ingest(A, "a.csv", actor=operator("lan"))
     assert (first.status, first.rows, first.submission_id) == ("accepted", 2, 1)
     again = ingest(A, "a-copy.csv")
     assert (again.status, again.submission_id) == ("unchanged", 1)
@@ -47,7 +49,7 @@ def test_failure_mid_load_rolls_back(conn, ingest, monkeypatch):
 
     def boom():
         raise RuntimeError("disk on fire")
-    monkeypatch.setattr(store, "_before_latest_update", boom)
+    monkeypatch.setattr(submissions, "before_latest_update", boom)
     with pytest.raises(RuntimeError):
         ingest(B)
     after = (current(conn), conn.execute("select count(*) from indicator_values").fetchone(),

@@ -8,7 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.tasks import Deadline, classify, last_due, next_due, parse_deadline, plan_tasks
 from pipelines import store
-from pipelines.ingest import check_upload, ingest_bytes
+from pipelines.ingest import check_upload
+from pipelines.accounts import operator
+from tests.conftest import load
 from tests.conftest import TODAY, csv_bytes
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -82,24 +84,24 @@ def test_updates_go_through_the_gate(tmp_path):
     assert [(p.row, p.column) for p in problems] == [(2, "task_id"), (3, "period"), (3, "evidence_url"),
                                                       (3, "status"), (4, "period"), (6, "task_id")]
     with store.opened(tmp_path / "t.duckdb") as conn:
-        assert ingest_bytes(conn, csv_bytes(bad), "b.csv", today=TODAY).status == "rejected"
+        assert load(conn, csv_bytes(bad), "b.csv", today=TODAY).status == "rejected"
         assert store.task_updates(conn).empty
-        report = ingest_bytes(conn, csv_bytes(UPDATES), "t.csv", today=TODAY, user="Sở Y tế Cần Thơ")
+        report = load(conn, csv_bytes(UPDATES), "t.csv", today=TODAY, actor=operator("Sở Y tế Cần Thơ"))
         assert report.status == "accepted" and report.rows == 2
         updates = store.task_updates(conn)
         assert updates["user_name"].tolist() == ["Sở Y tế Cần Thơ"] * 2
-        assert ingest_bytes(conn, csv_bytes(UPDATES), "again.csv", today=TODAY).status == "unchanged"
+        assert load(conn, csv_bytes(UPDATES), "again.csv", today=TODAY).status == "unchanged"
         assert store.one(conn, "select count(*) from plan_tasks")[0] == 72
 
 
 def test_tasks_page_with_a_fixture_of_updates(monkeypatch, tmp_path):
     path = tmp_path / "p.duckdb"
-    with store.opened(path) as conn:
-        ingest_bytes(conn, csv_bytes([["indicator", "area_code", "period", "value"],
-                                      ["insurance_coverage", "66", "2026-10", "95.1"]]), "v.csv", today=TODAY)
-        ingest_bytes(conn, csv_bytes(UPDATES), "t.csv", today=TODAY)
     monkeypatch.setenv("NQ72_DB", str(path))
     monkeypatch.setenv("NQ72_TODAY", "2026-11-22")
+    with store.opened(path) as conn:
+        load(conn, csv_bytes([["indicator", "area_code", "period", "value"],
+                                      ["insurance_coverage", "66", "2026-10", "95.1"]]), "v.csv", today=TODAY)
+        load(conn, csv_bytes(UPDATES), "t.csv", today=TODAY)
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("app_pages/tasks.py").run()

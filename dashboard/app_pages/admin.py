@@ -3,7 +3,7 @@ import streamlit as st
 
 from dashboard import auth, ui
 from pipelines.messages import t
-from pipelines import accounts, audit
+from pipelines import accounts
 
 lang, db, version, info = ui.page("title_admin", require_data=False)
 if auth.current().role != "admin":
@@ -12,6 +12,6 @@ st.subheader(t("users", lang))
 st.dataframe(accounts.list_users(db), hide_index=True, width="stretch")
 st.caption("`nq72 user add|remove|passwd|list`")
 st.subheader(t("audit_log", lang))
-log = audit.read(db)
+log = accounts.audit_log(db)
 st.dataframe(log, hide_index=True, width="stretch")
 ui.csv_download(log, "nq72-audit", lang, key="audit_csv")

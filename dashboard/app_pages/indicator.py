@@ -6,6 +6,7 @@ from pipelines.messages import t
 from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
+from indicators.periods import as_of
 
 lang, db, version, info = ui.page("title_indicator")
 cat = catalogue()
@@ -18,7 +19,7 @@ provinces = geography.provinces()
 names = dict(zip(provinces["code"], provinces["name"]))
 highlight = choice("province", list(provinces["code"]), t("highlight", lang), default=auth.current().province or "01",
                    format_func=lambda c: names[c], container=st.sidebar)
-mine = views.as_of(values[values["indicator"] == code], month)
+mine = as_of(values[values["indicator"] == code], month)
 st.header(ind.name(lang))
 st.caption(ind.definition(lang))
 if mine.empty:

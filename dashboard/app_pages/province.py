@@ -6,6 +6,7 @@ from pipelines.messages import t
 from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
+from indicators.periods import as_of
 from indicators.scorecard import assess_area, progress_series
 
 lang, db, version, info = ui.page("title_province")
@@ -16,7 +17,7 @@ code = choice("province", list(provinces["code"]), t("province", lang), format_f
               default=auth.current().province or "01", container=st.sidebar)
 values = queries.province_values(db, version)
 month = ui.as_of_month(values, lang)
-mine = views.as_of(values[values["area_code"] == code], month)
+mine = as_of(values[values["area_code"] == code], month)
 st.header(names[code])
 if mine.empty:
     st.info(t("no_values_for", lang))
@@ -30,7 +31,7 @@ for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicat
     results = assess_area(rows, ind, code)
     latest = rows.loc[rows["t"].idxmax()]
     with columns[n % 2].container(border=True):
-        views.panel_header(st, ind, latest, results, lang)
+        ui.panel_header(ind, latest, results, lang)
         shown = views.chart_series(rows, ind, flagged)
         ui.chart(charts.progress_chart(shown, results, ind, docs, lang), f"nq72-{code}-{ind.code}",
                  shown[["period", "value", "numerator", "denominator"]],
@@ -40,4 +41,4 @@ for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicat
                  lang, key=ind.code)
         if "commune" in ind.expected_levels:
             communes = queries.commune_latest(db, version, ind.code, float(latest["t"]), code)
-            views.stations_block(st, communes, results, ind, lang)
+            ui.stations_block(communes, results, ind, lang)

@@ -35,10 +35,10 @@ st.dataframe(table, hide_index=True, width="stretch")
 ui.csv_download(table, "nq72-quality-flags", lang, key="flags_csv")
 
 st.subheader("Data Docs (great-expectations)")
-docs = views.data_docs(run)
+docs = ui.data_docs(run)
 if docs is None:
     st.caption(t("no_docs", lang))
 else:
     st.markdown(f"[{t('open_docs', lang)}]({docs.as_uri()}) · `{docs}`")
-    st.download_button(t("download_docs", lang), views.zip_folder(docs.parents[2]), file_name="nq72-data-docs.zip",
+    st.download_button(t("download_docs", lang), ui.zip_folder(docs.parents[2]), file_name="nq72-data-docs.zip",
                        mime="application/zip", key="docs_zip")

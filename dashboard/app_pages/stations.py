@@ -5,6 +5,7 @@ from dashboard import auth, fmt, queries, ui, views
 from pipelines.messages import t
 from dashboard.state import choice
 from data import geography
+from indicators.periods import period_end_of
 
 lang, db, version, info = ui.page("title_stations")
 provinces = geography.provinces()
@@ -15,8 +16,7 @@ province = choice("province", options, t("province", lang), default=auth.current
 values = queries.province_values(db, version)
 month = ui.as_of_month(values, lang)
 threshold = st.sidebar.number_input(t("threshold", lang), min_value=1, max_value=10, value=4, step=1)
-as_of = views.period_end_of(month)
-communes = queries.commune_latest(db, version, "doctors_per_station", as_of,
+communes = queries.commune_latest(db, version, "doctors_per_station", period_end_of(month),
                                   None if province == "all" else province)
 if communes.empty:
     st.info(t("no_values_for", lang))

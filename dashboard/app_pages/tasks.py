@@ -1,16 +1,18 @@
 """Nhiệm vụ: who must do what by when, the latest status of each task, and the reporting calendar."""
 import streamlit as st
 
-from dashboard import queries, ui, views
+from dashboard import auth, queries, ui, views
 from pipelines.messages import t
 from indicators.tasks import STATUSES, plan_tasks, task_board
-from indicators.tasks import today as task_today
+from pipelines import accounts, settings, task_updates
+from pipelines.store import Store
+from pipelines.submit import submit
 
 lang, db, version, info = ui.page("title_tasks", require_data=False)
 if version is None:
     st.info(t("no_db", lang))
     st.stop()
-today = task_today()
+today = settings.today()
 tasks = plan_tasks()
 board = task_board(tasks, queries.task_updates(db, version), today)
 plans = dict(zip(tasks["document"], tasks["document_vi"]))
@@ -38,14 +40,18 @@ for document, doc_tasks in shown.groupby("document", sort=False):
         st.dataframe(views.task_table(group, lang), hide_index=True, width="stretch")
 ui.csv_download(views.task_table(shown, lang), "nq72-tasks", lang, key="tasks_csv")
 
-with st.form("task_update"):
-    st.subheader(t("update_task", lang))
-    task_id = st.selectbox(t("task", lang), list(board["task_id"]),
-                           format_func=lambda i: f"{i} · {board.set_index('task_id').at[i, 'task'][:90]}")
-    period = st.text_input(t("period", lang), value=f"{today.year}-{today.month:02d}")
-    status = st.radio(t("status", lang), STATUSES, horizontal=True, format_func=lambda s: t(f"task_status_{s}", lang))
-    note = st.text_area(t("note", lang), max_chars=1000)
-    evidence = st.text_input(t("evidence", lang))
-    user = st.text_input(t("upload_user", lang))
-    if st.form_submit_button(t("save", lang)):
-        views.save_task_update(db, task_id, period, status, note, evidence, user, lang)
+actor = auth.current()
+writable = [i for i in board["task_id"] if accounts.may_update(actor, i)]
+if writable:
+    with st.form("task_update"):
+        st.subheader(t("update_task", lang))
+        task_id = st.selectbox(t("task", lang), writable,
+                               format_func=lambda i: f"{i} · {board.set_index('task_id').at[i, 'task'][:90]}")
+        period = st.text_input(t("period", lang), value=f"{today.year}-{today.month:02d}")
+        status = st.radio(t("status", lang), STATUSES, horizontal=True,
+                          format_func=lambda s: t(f"task_status_{s}", lang))
+        note = st.text_area(t("note", lang), max_chars=1000)
+        evidence = st.text_input(t("evidence", lang))
+        if st.form_submit_button(t("save", lang)):
+            content = task_updates.form_file(task_id, period, status, note, evidence)
+            ui.show_outcome(submit(Store.at(db), content, f"form:{task_id}", actor), lang)

@@ -1,14 +1,12 @@
 """Tải dữ liệu: check a file (every error in a table), confirm to load, templates, recent submissions."""
-import duckdb
 import streamlit as st
 
 from dashboard import auth, fmt, queries, ui, views
-from pipelines.messages import t
 from data import geography
 from indicators.periods import last_complete_month, parse_period
-from pipelines import audit, store
-from pipelines.ingest import default_user, ingest_bytes, record
-from pipelines.quality.run import start_in_background
+from pipelines.messages import t
+from pipelines.store import Store, StoreError
+from pipelines.submit import submit
 from pipelines.template import template_bytes, template_rows
 
 lang, db, version, info = ui.page("title_upload", require_data=False)
@@ -20,19 +18,20 @@ upload = None
 if not actor.can_upload:
     st.info(t("no_upload_permission", lang))
 else:
-    fixed = actor.role == "uploader"
+    fixed = actor.role == "uploader" and actor.province is not None
     scope = st.selectbox(t("upload_scope", lang), [actor.province] if fixed else codes, disabled=fixed,
                          format_func=lambda c: f"{names[c]} ({c})" if c else "—")
-    user = actor.name if auth.mode() != "off" else st.text_input(t("upload_user", lang), value=default_user())
     upload = st.file_uploader(t("upload_file", lang), type=["csv", "txt", "tsv", "xlsx", "xls"])
 if upload is not None:
-    content = upload.getvalue()
-    check = ingest_bytes(None, content, upload.name, scope_province=scope or None, dry_run=True, actor=actor)
+    content, store = upload.getvalue(), Store.at(db)
+    # One check per file and scope, not one per rerun: a rejected file is audited once.
+    key = ("checked", upload.name, upload.size, scope)
+    if st.session_state.get("check_key") != key:
+        st.session_state["check"] = submit(store, content, upload.name, actor, scope_province=scope or None,
+                                           dry_run=True)
+        st.session_state["check_key"] = key
+    check = st.session_state["check"]
     if check.status == "rejected":
-        if st.session_state.get("audited") != check.sha256:  # one audit line per rejected file, not per rerun
-            audit.record(db, user, "submission", "rejected", upload.name, check.sha256,
-                         f"{check.total_problems} errors")
-            st.session_state["audited"] = check.sha256
         st.error(t("check_bad", lang).format(n=check.total_problems))
         errors = views.problems_table(check.problems, lang)
         st.table(errors.head(200).set_index(errors.columns[0]))  # plain HTML: readable in screenshots
@@ -41,21 +40,16 @@ if upload is not None:
         ui.csv_download(errors, f"nq72-errors-{upload.name}", lang, key="errors_csv")
     else:
         st.success(t("check_ok", lang).format(n=fmt.number(check.rows, lang, 0)))
-        st.caption(t("preview", lang))
-        st.dataframe(views.preview_table(check.rows_frame, lang), hide_index=True, width="stretch", height=240)
+        if check.rows_frame is not None:
+            st.caption(t("preview", lang))
+            st.dataframe(views.preview_table(check.rows_frame, lang), hide_index=True, width="stretch", height=240)
         if st.button(t("confirm_load", lang), type="primary"):
             try:
-                with store.opened(db) as conn:
-                    done = ingest_bytes(conn, content, upload.name, user=user or None, scope_province=scope or None,
-                                        actor=actor)
-                record(db, done, user or actor.name)
-            except (store.StoreError, OSError, duckdb.Error) as exc:
+                done = submit(store, content, upload.name, actor, scope_province=scope or None)
+            except (StoreError, OSError) as exc:
                 st.error(t("load_failed", lang).format(reason=ui.plain(exc)))
             else:
-                key = "loaded" if done.status == "accepted" else "unchanged"
-                st.success(t(key, lang).format(n=fmt.number(done.rows, lang, 0), id=done.submission_id))
-                if done.status == "accepted":
-                    start_in_background(db, scope or None)  # the quality suite; never waited for
+                ui.show_outcome(done, lang)
 
 st.subheader(t("template", lang))
 c1, c2, c3 = st.columns([2, 2, 1])

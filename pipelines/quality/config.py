@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from indicators.periods import MONTHLY_DUE_DAY, shift_month
+
 CONFIG_FILE = Path(__file__).with_name("quality.yaml")
 
 
@@ -17,7 +19,7 @@ class _Strict(BaseModel):
 
 class Deadline(_Strict):
     months_after: int
-    day: int
+    day: int = MONTHLY_DUE_DAY  # monthly and quarterly figures: one constant, in indicators.periods
     month: int | None = None   # a fixed month of the period's year (annual report)
 
 
@@ -51,8 +53,7 @@ class QualityConfig(_Strict):
         rule = self.calendar[granularity]
         if rule.month is not None:
             return dt.date(period_end.year, rule.month, rule.day)
-        month = period_end.month + rule.months_after
-        return dt.date(period_end.year + (month - 1) // 12, (month - 1) % 12 + 1, rule.day)
+        return dt.date(*shift_month(period_end.year, period_end.month, rule.months_after), rule.day)
 
 
 @lru_cache(maxsize=4)

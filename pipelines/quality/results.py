@@ -1,42 +1,19 @@
 """Where quality runs are kept: a DuckDB file beside the main one (nq72.duckdb -> nq72.quality.duckdb).
 
-A file of its own, so that a quality run started after a submission only ever reads the main
-database, briefly, and never takes its write lock from an uploader."""
+The SQL lives in pipelines.store.quality; this module names the files and opens them."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from pipelines import store
-
-MIGRATIONS: list[list[str]] = [
-    [
-        "create table schema_version (version integer not null, applied_at timestamp not null)",
-        "create sequence quality_run_seq start 1",
-        """create table quality_runs (
-            id integer primary key default nextval('quality_run_seq'), started_at timestamp not null,
-            finished_at timestamp not null, trigger varchar not null, scope varchar not null,
-            period varchar, data_version integer not null, values_checked bigint not null,
-            flags integer not null, success boolean not null, query_seconds double,
-            checks_seconds double, gx_seconds double, docs_path varchar)""",
-        """create table quality_flags (
-            run_id integer not null, check_name varchar not null, indicator varchar,
-            area_code varchar not null, period varchar not null, value double, measure double,
-            message_vi varchar not null, message_en varchar not null)""",
-        """create table quality_reporting (
-            run_id integer not null, province_code varchar not null, period varchar not null,
-            granularity varchar not null, expected integer not null, received integer not null,
-            on_time integer not null, completeness double not null, timeliness double not null,
-            deadline date not null)""",
-        """create table quality_scores (
-            run_id integer not null, province_code varchar not null, completeness double,
-            timeliness double, flagged_share double, flags integer not null, score double)""",
-    ],
-]
+from pipelines.store import quality as sql
+from pipelines.store.connection import open_file, transaction
 
 
 def results_path(db: str | Path) -> Path:
@@ -49,14 +26,12 @@ def docs_path(db: str | Path) -> Path:
     return p.with_name(f"{p.stem}_quality_docs")
 
 
-def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """The results file of a main database; created and migrated by a writer."""
-    try:
-        return store.open_side(results_path(db), MIGRATIONS, read_only)
-    except store.StoreError:
-        if read_only and not results_path(db).exists():
-            raise store.StoreError(f"no quality results yet at {results_path(db)}: run `nq72 quality`") from None
-        raise
+@contextmanager
+def connect(db: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The results file of a main database, under its lock; created and migrated by a writer."""
+    with open_file(results_path(db), sql.MIGRATIONS, read_only,
+                   missing="no quality results yet at {path}: run `nq72 quality`") as conn:
+        yield conn
 
 
 @dataclass
@@ -78,29 +53,14 @@ class RunRecord:
 def save_run(db: str | Path, run: RunRecord, flags: pd.DataFrame, reporting: pd.DataFrame,
              scores: pd.DataFrame) -> int:
     """Store one run and everything it found, in one transaction; history is never deleted."""
-    with store.file_lock(results_path(db), shared=False), connect(db) as conn:
-        conn.execute("begin transaction")
-        try:
-            run_id = store.one(conn,
-                "insert into quality_runs (started_at, finished_at, trigger, scope, period, data_version,"
-                " values_checked, flags, success, query_seconds, checks_seconds, gx_seconds, docs_path)"
-                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
-                [run.started_at, run.finished_at, run.trigger, run.scope, run.period, run.data_version,
-                 run.values_checked, len(flags), run.success, run.query_seconds, run.checks_seconds,
-                 run.gx_seconds, run.docs_path])[0]
-            for table, frame, cols in (
-                    ("quality_flags", flags, ["check_name", "indicator", "area_code", "period", "value", "measure",
-                                              "message_vi", "message_en"]),
-                    ("quality_reporting", reporting, ["province_code", "period", "granularity", "expected", "received",
-                                                      "on_time", "completeness", "timeliness", "deadline"]),
-                    ("quality_scores", scores, ["province_code", "completeness", "timeliness", "flagged_share",
-                                                "flags", "score"])):
-                if len(frame):
-                    conn.register("incoming", frame[cols])
-                    conn.execute(f"insert into {table} select ?, {', '.join(cols)} from incoming", [run_id])
-                    conn.unregister("incoming")
-            conn.execute("commit")
-        except BaseException:
-            conn.execute("rollback")
-            raise
-    return run_id
+    with connect(db) as conn, transaction(conn):
+        return sql.insert_run(conn, {**asdict(run), "flags": len(flags)},
+                              {"quality_flags": flags, "quality_reporting": reporting, "quality_scores": scores})
+
+
+def latest(db: str | Path) -> dict | None:
+    """The newest run and its findings, or None when none is stored."""
+    if not results_path(db).exists():
+        return None
+    with connect(db, read_only=True) as conn:
+        return sql.latest_run(conn)
