@@ -6,14 +6,18 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c co
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DB     ?= data/nq72.duckdb
 
-.PHONY: run test install install-test chromium demo bench check-contract lock clean
+.PHONY: run test lint install install-test chromium demo bench check-contract lock clean
 
 # The demo database is synthetic and served on loopback: log-in off (README: deploying with log-in).
 run: install chromium $(DB)
 	NQ72_AUTH=off $(BIN)/nq72 serve --db $(DB)
 
-test: install-test chromium
+test: install-test chromium lint
 	$(BIN)/python -m pytest
+
+# ruff (configured in pyproject.toml) keeps the whole tree tidy; `make test` runs it first.
+lint: install-test
+	$(BIN)/ruff check .
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from data import geography  # noqa: E402
-from pipelines.demo import build_demo  # noqa: E402
 from pipelines import export as exporter  # noqa: E402
+from pipelines.demo import build_demo  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
 PAGES = list(exporter.DEFAULT_PAGES)
@@ -47,7 +47,7 @@ def main() -> None:
         finally:
             proc.terminate()
         print(f"{'run':<14}{'pages':>7}{'wall s':>9}{'s/page':>8}{'failed':>8}")
-        for label, n, wall, per, failed in rows:
+        for label, n, wall, _per, failed in rows:
             print(f"{label:<14}{n:>7}{wall:>9.1f}{wall / n:>8.2f}{failed:>8}")
         print(f"one reused browser, {args.tabs} tabs at once, formats {args.format}, server already warm;"
               " goal: 34 provinces under 180 s")

@@ -24,11 +24,11 @@ from indicators.catalogue import catalogue  # noqa: E402
 from pipelines import store  # noqa: E402
 from pipelines.accounts import operator  # noqa: E402
 from pipelines.ingest import STORED_COLUMNS  # noqa: E402
-from pipelines.store import Store, submissions  # noqa: E402
-from pipelines.submit import submit  # noqa: E402
 from pipelines.normalise import normalise  # noqa: E402
 from pipelines.read import read_upload  # noqa: E402
 from pipelines.schema import Context, check  # noqa: E402
+from pipelines.store import Store, submissions  # noqa: E402
+from pipelines.submit import submit  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
 

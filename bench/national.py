@@ -31,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from data import geography  # noqa: E402
 from indicators.catalogue import catalogue  # noqa: E402
 from indicators.periods import last_complete_month  # noqa: E402
-from pipelines import store  # noqa: E402
 from pipelines.accounts import operator  # noqa: E402
 from pipelines.store import Store, submissions, values  # noqa: E402
 from pipelines.submit import submit  # noqa: E402

@@ -2,8 +2,8 @@
 import streamlit as st
 
 from dashboard import auth, queries
-from pipelines.messages import t
 from dashboard.state import language_switch
+from pipelines.messages import t
 
 st.set_page_config(page_title="nq72", page_icon=":material/health_and_safety:", layout="wide")
 lang = language_switch()
@@ -13,7 +13,8 @@ auth.logout_button(actor, lang)
 # Material icons ship with Streamlit; emoji would need a font the server's browser may lack.
 PAGES = [("overview", None, ":material/dashboard:"), ("province", "tinh", ":material/location_on:"),
          ("indicator", "chi-tieu", ":material/monitoring:"), ("stations", "tram-y-te", ":material/local_hospital:"),
-         ("tasks", "nhiem-vu", ":material/checklist:"), ("quality", "chat-luong", ":material/fact_check:"), ("upload", "tai-du-lieu", ":material/upload_file:"), ("about", "gioi-thieu", ":material/info:")]
+         ("tasks", "nhiem-vu", ":material/checklist:"), ("quality", "chat-luong", ":material/fact_check:"),
+         ("upload", "tai-du-lieu", ":material/upload_file:"), ("about", "gioi-thieu", ":material/info:")]
 # The default page lives at "/"; the others at Vietnamese paths (/tinh, /chi-tieu, ...).
 if actor.role == "admin":
     PAGES.append(("admin", "quan-tri", ":material/admin_panel_settings:"))

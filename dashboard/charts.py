@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 
 from dashboard import fmt
 from data.geography import fold
-from pipelines.messages import t
 from indicators.catalogue import Indicator, Target
 from indicators.progress import Assessment
+from pipelines.messages import t
 
 NATIONAL_COLOUR, LOCAL_COLOUR, SERIES_COLOUR = "#263238", "#6a1b9a", "#0b6e4f"
 

@@ -7,17 +7,20 @@ import os
 import re
 import zipfile
 from pathlib import Path
+from urllib.parse import urlencode, urlparse
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, queries, views
-from pipelines.messages import t
-from dashboard.state import choice, lang as current_lang
+from dashboard import auth, charts, fmt, queries, views
+from dashboard.state import choice
+from dashboard.state import lang as current_lang
 from indicators.catalogue import Indicator
 from indicators.periods import month_options, parse_period
 from pipelines import store
+from pipelines.export import capture_view
+from pipelines.messages import t
 from pipelines.quality.suite import docs_index
 
 # Colour plus a symbol of its own shape, so status never rests on colour alone.
@@ -54,8 +57,6 @@ def status_text(status: str, lang: str) -> str:
 def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | None, dict | None]:
     """Title, banner and database checks. A page that shows data stops with an explanation when
     there is none; the upload page (require_data=False) goes on with version and info None."""
-    from dashboard import auth
-
     lang = current_lang()
     st.title(t(title_key, lang))
     if auth.mode() == "off":
@@ -183,13 +184,7 @@ def export_button(name: str, lang: str) -> None:
     """Sidebar button: the PNG and PDF of the current view (same URL, drawn in headless Chromium)."""
     key = f"export_{name}"
     if st.sidebar.button(t("export", lang), key=f"{key}_button", help=t("export_help", lang)):
-        from urllib.parse import urlencode, urlparse
-
-        from pipelines.export import capture_view
-
         path = urlparse(st.context.url or "/").path or "/"
-        from dashboard import auth
-
         params = {**st.query_params.to_dict(), "lang": lang, "embed": "true"}
         if auth.mode() != "off":
             params["export_token"] = auth.export_token(auth.current())

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pandas as pd
 
-from data import geography
 from dashboard import fmt
+from data import geography
 from indicators.aggregate import combine_areas, period_end
 from indicators.catalogue import Catalogue, Indicator
 from indicators.periods import next_figures_due

@@ -57,7 +57,7 @@ class Target(_Strict):
     source: Source
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Target":
+    def _one_kind(self) -> Target:
         if (self.threshold is None) == (self.change is None):
             raise ValueError("a target has either a threshold or a change, not both")
         if (self.comparison == "range") != (self.upper is not None):
@@ -125,7 +125,7 @@ class Indicator(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _frequency_allowed(self) -> "Indicator":
+    def _frequency_allowed(self) -> Indicator:
         if self.frequency not in self.periods:
             raise ValueError(f"{self.code}: frequency {self.frequency} is not an allowed period")
         if not set(self.expected_levels) <= set(self.area_levels):
@@ -146,7 +146,7 @@ class Catalogue(_Strict):
     indicators: tuple[Indicator, ...]
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Catalogue":
+    def _consistent(self) -> Catalogue:
         codes = [i.code for i in self.indicators]
         if len(codes) != len(set(codes)):
             raise ValueError("indicator codes must be unique")

@@ -8,13 +8,20 @@ from pathlib import Path
 
 import click
 import duckdb
+from tqdm import tqdm
 
+from data import geography
+from indicators.periods import last_complete_month, parse_period
 from pipelines import accounts, store
+from pipelines import export as exporter
+from pipelines.demo import build_demo
 from pipelines.ingest import FileReport
 from pipelines.messages import t
+from pipelines.quality.run import run_quality
 from pipelines.read import size_problem
 from pipelines.store import Store, StoreError
 from pipelines.submit import reject, submit
+from pipelines.template import template_rows, write_template
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
                          help="Database file (default: $NQ72_DB or data/nq72.duckdb).")
@@ -101,9 +108,6 @@ def format_report(r: FileReport, lang: str = "vi") -> str:
               help="Output file; .csv or .xlsx (default: nq72-<province>-<period>.xlsx).")
 def template(province, period, out) -> None:
     """Write a pre-filled upload file with every row a province reports for a period."""
-    from indicators.periods import parse_period
-    from pipelines.template import template_rows, write_template
-
     province = _valid_province(province)
     p = parse_period(period)
     if p is None:
@@ -186,9 +190,6 @@ def user_list(db) -> None:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def quality(db, province, period, trigger, no_docs, lang) -> None:
     """Run the data-quality suite on the stored values and keep its results."""
-    from indicators.periods import parse_period
-    from pipelines.quality.run import run_quality
-
     if province is not None:
         province = _valid_province(province)
     if period is not None:
@@ -229,9 +230,6 @@ def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
 
     Writes OUT/YYYY-MM/<code>-<name>/<page>.png and <code>-<name>.pdf, and OUT/YYYY-MM/national/.
     Safe to re-run: files are replaced whole. Exit 1 if any page failed."""
-    from indicators.periods import last_complete_month, parse_period
-    from pipelines import export as exporter
-
     parsed = parse_period(period) if period else last_complete_month()
     if parsed is None or parsed.granularity != "month":
         raise click.BadParameter(f"'{period}' is not YYYY-MM", param_hint="--period")
@@ -247,7 +245,6 @@ def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
     if not path.exists():
         raise click.ClickException(f"no database at {path}")
     shots = len(exporter.plan("http://x", parsed.code, codes, page_list, lang, Path(out)))
-    from tqdm import tqdm
 
     bar = tqdm(total=shots, desc=f"export {parsed.code}", unit="page", file=sys.stderr)
 
@@ -266,7 +263,6 @@ def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
 
 
 def geography_codes() -> list[str]:
-    from data import geography
 
     return list(geography.provinces()["code"])
 
@@ -277,8 +273,6 @@ def geography_codes() -> list[str]:
 @click.option("--force", is_flag=True, help="Replace an existing database file.")
 def demo(db, seed, force) -> None:
     """Build the demo database (synthetic data, loaded through the upload pipeline)."""
-    from pipelines.demo import build_demo
-
     path = store.db_path(db)
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; use --force to replace it")
@@ -304,7 +298,6 @@ def serve(db, port, host) -> None:
 
 
 def _valid_province(code: str) -> str:
-    from data import geography
 
     norm = geography.normalise_code(code)
     if norm not in set(geography.provinces()["code"]):
@@ -316,7 +309,6 @@ def _progress(items, label: str, quiet: bool):
     """A progress bar on stderr when there is more than one item and a terminal to draw on."""
     if quiet or len(items) < 2:
         return items
-    from tqdm import tqdm
 
     return tqdm(items, desc=label, unit="file", file=sys.stderr)
 

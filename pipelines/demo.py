@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from data import geography
 from indicators.periods import Period, figures_due, last_complete_month, make_period, periods_between
-from tqdm import tqdm
-
+from indicators.tasks import plan_tasks
 from pipelines.accounts import operator
 from pipelines.quality.results import results_path
 from pipelines.quality.run import run_quality
@@ -182,8 +182,6 @@ def demo_files(seed: int = 72, today: dt.date | None = None) -> list[tuple[str, 
 
 def demo_task_updates(seed: int = 72, today: dt.date | None = None) -> bytes:
     """Synthetic status updates for about two thirds of the plan tasks, last month."""
-    from indicators.tasks import plan_tasks
-
     rng = np.random.default_rng(seed + 2)
     today = today or dt.date.today()
     month = last_complete_month(today).end

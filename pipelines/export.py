@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import os
 import re
 import socket
@@ -20,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+
+from pypdf import PdfReader, PdfWriter
 
 from data import geography
 from pipelines import store
@@ -133,10 +136,6 @@ def _write(path: Path, content: bytes) -> None:
 
 
 def _merge_pdfs(parts: list[bytes]) -> bytes:
-    import io
-
-    from pypdf import PdfReader, PdfWriter
-
     writer = PdfWriter()
     for part in parts:
         for page in PdfReader(io.BytesIO(part)).pages:
@@ -148,7 +147,7 @@ def _merge_pdfs(parts: list[bytes]) -> bytes:
 
 async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[str, list[str]]], concurrency: int,
                on_done: Callable[[Shot, str | None], None]) -> ExportResult:
-    from playwright.async_api import async_playwright
+    from playwright.async_api import async_playwright  # lazy: the dashboard imports this module on every page
 
     result = ExportResult()
     pdf_parts: dict[Path, dict[str, bytes]] = {}
@@ -270,7 +269,7 @@ def export(db: str | Path, period: str, provinces: list[str], pages: list[str], 
 def capture_view(url: str) -> tuple[bytes, bytes]:
     """PNG and PDF of one view (the dashboard's Export button)."""
     async def run():
-        from playwright.async_api import async_playwright
+        from playwright.async_api import async_playwright  # lazy: as above
 
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=settings().chromium, args=CHROMIUM_ARGS)

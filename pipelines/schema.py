@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from data import geography
-from indicators.catalogue import Catalogue, catalogue
+from indicators.catalogue import Catalogue
 from pipelines.normalise import Normalised
 from pipelines.problems import MAX_PROBLEMS, Problem
 

@@ -18,8 +18,7 @@ from pipelines.accounts import Actor, Refused, authorise, check_plans, figures_s
 from pipelines.ingest import FileReport, check_upload
 from pipelines.problems import Problem
 from pipelines.settings import settings
-from pipelines.store import Store, SubmissionMeta, transaction
-from pipelines.store import audit, submissions
+from pipelines.store import Store, SubmissionMeta, audit, submissions, transaction
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -127,6 +126,6 @@ def start_quality_run(db: Path, province: str | None = None) -> subprocess.Popen
     cmd = [sys.executable, "-m", "pipelines.cli", "quality", "--db", str(db), "--trigger", "submission"]
     if province:
         cmd += ["--province", province]
-    log = open(db.with_name(f"{db.stem}.quality.log"), "ab")
+    log = open(db.with_name(f"{db.stem}.quality.log"), "ab")  # noqa: SIM115 - the child process keeps it
     return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True, cwd=str(ROOT))

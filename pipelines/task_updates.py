@@ -14,8 +14,8 @@ import pandera.pandas as pa
 from data import geography
 from indicators.periods import parse_period
 from indicators.tasks import plan_tasks
-from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
 from pipelines.normalise import canonical_frame
+from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
 from pipelines.read import RawTable
 
 HEADERS = {

@@ -1,6 +1,7 @@
 """Pre-filled upload files: every (indicator, area) row a province reports for a period."""
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -33,8 +34,6 @@ def template_rows(province: str, period: Period) -> pd.DataFrame:
 
 def template_bytes(frame: pd.DataFrame, suffix: str = ".xlsx") -> bytes:
     """The template as file content, for a download button."""
-    import tempfile
-
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"template{suffix}"
         write_template(frame, path)

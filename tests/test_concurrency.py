@@ -63,7 +63,7 @@ def test_writers_and_readers_at_once(tmp_path):
     readers = [subprocess.Popen([sys.executable, "-c", READER, str(db), "12"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=_env()) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in writers + readers]
-    for p, (out, err) in zip(writers + readers, outs):
+    for p, (_, err) in zip(writers + readers, outs):
         assert p.returncode == 0, err[-1500:]
     statuses = [line for out, _ in outs[:3] for line in out.split()]
     assert len(statuses) == 24 and set(statuses) <= {"accepted", "unchanged"}
@@ -192,3 +192,75 @@ def test_disk_full_gives_a_clear_message_and_corrupts_nothing(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-800:]
     assert "could not be written" in done.stderr
     assert _counts(db) == before                                      # opens, unchanged
+
+
+def _province_file(path: Path, province: str, seed: int) -> None:
+    """Every commune of a province x 24 months, with values that differ from seed to seed."""
+    from data import geography
+
+    codes = geography.communes().query("province_code == @province")["code"]
+    rng = random.Random(seed)
+    lines = ["indicator,area_code,period,value"] + [
+        f"immunization_coverage,{c},{m},{rng.uniform(85, 99):.1f}" for m in MONTHS[:24] for c in codes]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_sigkill_never_leaves_a_submission_without_its_audit_line(tmp_path):
+    from pipelines import accounts
+    from pipelines.store import audit
+
+    db = tmp_path / "a.duckdb"
+    store.connect(db).close()
+    accounts.add_user(db, "lan", "mat-khau-dai-1", "uploader", "66")
+    rng = random.Random(11)
+    killed_at = []
+    for k in range(10):
+        f = tmp_path / f"dl-{k}.csv"
+        _province_file(f, "66", k)
+        proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", str(f), "--db", str(db),
+                                 "--user", "lan"], env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        killed_at.append(round(rng.uniform(0.3, 3.5), 2))
+        time.sleep(killed_at[-1])
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with store.opened(db, read_only=True) as conn:                   # opens, whole, every time
+            assert audit.submissions_without_audit(conn) == [], killed_at
+    with store.opened(db, read_only=True) as conn:
+        subs = store.one(conn, "select count(*) from submissions")[0]
+        lines = store.one(conn, "select count(*) from audit_log where action = 'submission'"
+                                " and outcome = 'accepted' and actor = 'lan'")[0]
+    assert subs == lines                                                   # one line per submission
+    assert 0 < subs < 10, f"kills at {killed_at} s never landed both before and after a load"
+
+
+def test_a_waiting_ingest_sleeps_and_names_the_program_holding_the_file(tmp_path):
+    db = tmp_path / "w.duckdb"
+    store.connect(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]);"
+                               " print('ready', flush=True); time.sleep(60)", str(db)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        waiter = ("import json, time, sys\n"
+                  "from pipelines.accounts import operator\n"
+                  "from pipelines.store import Store, StoreError\n"
+                  "from pipelines.submit import submit\n"
+                  "cpu, wall = time.process_time(), time.monotonic()\n"
+                  "try:\n"
+                  "    submit(Store.at(sys.argv[1]), b'indicator,area_code,period,value\\n', 'f.csv', operator())\n"
+                  "except StoreError as exc:\n"
+                  "    print(json.dumps({'cpu': time.process_time() - cpu, 'wall': time.monotonic() - wall,"
+                  " 'message': str(exc)}))\n")
+        done = subprocess.run([sys.executable, "-c", waiter, str(db)], capture_output=True, text=True,
+                              env=dict(_env(), NQ72_LOCK_WAIT="4"), timeout=60)
+        result = __import__("json").loads(done.stdout)
+        assert result["wall"] >= 4 and result["cpu"] < 1.0, result
+        assert f"in use by another program (PID {holder.pid})" in result["message"]
+        f = tmp_path / "f.csv"
+        f.write_bytes(csv_bytes([HEADER, ["life_expectancy", "01", "2024", "76.1"]]))
+        cli = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(f), "--db", str(db)],
+                             capture_output=True, text=True, env=dict(_env(), NQ72_LOCK_WAIT="1"), timeout=60)
+        assert cli.returncode == 1 and f"PID {holder.pid}" in cli.stderr and "Traceback" not in cli.stderr
+    finally:
+        holder.kill()
+        holder.wait()

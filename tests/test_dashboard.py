@@ -7,8 +7,7 @@ from streamlit.testing.v1 import AppTest
 from data import geography
 from pipelines import store
 from pipelines.accounts import operator
-from tests.conftest import load
-from tests.conftest import TODAY, csv_bytes
+from tests.conftest import TODAY, csv_bytes, load
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 HEAD = ["indicator", "area_code", "period", "value"]
@@ -88,7 +87,7 @@ def test_indicator_page_national_aggregate(monkeypatch, small_db):
 
 def test_stations_page_lists_stations_below_four(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "stations")
-    assert "1 trạm dưới 4 bác sĩ (trên 2 trạm có số liệu)" == at.metric[0].value
+    assert at.metric[0].value == "1 trạm dưới 4 bác sĩ (trên 2 trạm có số liệu)"
     table = at.dataframe[0].value
     assert table["Mã"].tolist() == [DAK_LAK_COMMUNES[0]] and table["Số bác sĩ"].tolist() == [3.0]
 

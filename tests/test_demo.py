@@ -1,8 +1,7 @@
 """The synthetic demo: complete, anchored on the public figures, flagged, with planted gaps."""
 import pytest
 
-from pipelines import demo
-from pipelines import store
+from pipelines import demo, store
 from tests.conftest import TODAY
 
 

@@ -2,7 +2,6 @@
 province name (with its diacritics) and a known value; failures reported, exit status set."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +11,7 @@ import pytest
 from PIL import Image
 
 from pipelines import store
-from tests.conftest import load
-from tests.conftest import TODAY, csv_bytes
+from tests.conftest import TODAY, csv_bytes, load
 
 pytestmark = pytest.mark.browser
 HEAD = ["indicator", "area_code", "period", "value"]

@@ -3,8 +3,19 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from indicators.periods import (MONTHLY_DUE_DAY, as_of, figures_due, last_complete_month, make_period, month_end,
-                                month_options, next_figures_due, parse_period, parse_periods, periods_between)
+from indicators.periods import (
+    MONTHLY_DUE_DAY,
+    as_of,
+    figures_due,
+    last_complete_month,
+    make_period,
+    month_end,
+    month_options,
+    next_figures_due,
+    parse_period,
+    parse_periods,
+    periods_between,
+)
 
 
 @pytest.mark.parametrize("text,code,gran", [

@@ -6,8 +6,7 @@ from hypothesis import strategies as st
 
 from pipelines import store
 from pipelines.ingest import check_upload
-from tests.conftest import load
-from tests.conftest import TODAY, csv_bytes
+from tests.conftest import TODAY, csv_bytes, load
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

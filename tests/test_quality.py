@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from data import geography
-from pipelines import demo
 from indicators.catalogue import Catalogue, catalogue
+from pipelines import demo
 from pipelines.quality import results
 from pipelines.quality.config import load_config
-from pipelines.quality.run import measure_frames, province_scores, run_quality, _flags
+from pipelines.quality.run import _flags, measure_frames, run_quality
 from pipelines.quality.suite import QualitySuiteError, run_suite
 from tests.conftest import TODAY
 

@@ -3,9 +3,9 @@ import duckdb
 import pytest
 
 from pipelines import store
-from pipelines.store import submissions
 from pipelines.accounts import operator
-from tests.conftest import HEADER, current, csv_bytes
+from pipelines.store import submissions
+from tests.conftest import HEADER, csv_bytes, current
 
 A = csv_bytes([HEADER, ["immunization_coverage", "01", "2025-12", "97.2"], ["life_expectancy", "01", "2024", "76.1"]])
 B = csv_bytes([HEADER, ["immunization_coverage", "01", "2025-12", "96.0"], ["immunization_coverage", "01", "2025-11", "95.5"]])

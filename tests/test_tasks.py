@@ -8,10 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.tasks import Deadline, classify, last_due, next_due, parse_deadline, plan_tasks
 from pipelines import store
-from pipelines.ingest import check_upload
 from pipelines.accounts import operator
-from tests.conftest import load
-from tests.conftest import TODAY, csv_bytes
+from pipelines.ingest import check_upload
+from tests.conftest import TODAY, csv_bytes, load
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 

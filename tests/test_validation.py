@@ -2,7 +2,6 @@
 import pytest
 
 from data import geography
-
 from pipelines.ingest import check_upload
 from tests.conftest import TODAY, csv_bytes
 

@@ -2,8 +2,8 @@
 import streamlit as st
 
 from dashboard import about_text, fmt, ui, views
-from pipelines.messages import t
 from indicators.catalogue import catalogue
+from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_about", require_data=False)
 st.markdown(t("intro_about", lang))

@@ -2,8 +2,8 @@
 import streamlit as st
 
 from dashboard import auth, ui
-from pipelines.messages import t
 from pipelines import accounts
+from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_admin", require_data=False)
 if auth.current().role != "admin":

@@ -1,12 +1,12 @@
 """Chỉ tiêu: all provinces ranked against the target, the national figure, and every trend."""
 import streamlit as st
 
-from dashboard import auth, charts, fmt, queries, ui, views
-from pipelines.messages import t
+from dashboard import auth, charts, queries, ui, views
 from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
 from indicators.periods import as_of
+from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_indicator")
 cat = catalogue()

@@ -1,12 +1,12 @@
 """Tổng quan: every province x indicator against the next milestone, counts, and a tile map."""
 import streamlit as st
 
-from dashboard import charts, fmt, queries, ui, views
-from pipelines.messages import t
+from dashboard import charts, queries, ui, views
 from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
 from indicators.scorecard import in_catalogue_order, status_counts
+from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_overview")
 cat = catalogue()

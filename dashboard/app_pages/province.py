@@ -1,13 +1,13 @@
 """Tỉnh: one province, one panel per indicator: series, milestones, required path, trend, status."""
 import streamlit as st
 
-from dashboard import auth, charts, fmt, queries, ui, views
-from pipelines.messages import t
+from dashboard import auth, charts, queries, ui, views
 from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
 from indicators.periods import as_of
 from indicators.scorecard import assess_area, progress_series
+from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_province")
 cat = catalogue()

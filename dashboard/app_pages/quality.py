@@ -2,9 +2,9 @@
 import streamlit as st
 
 from dashboard import auth, charts, fmt, queries, ui, views
-from pipelines.messages import t
 from dashboard.state import choice
 from data import geography
+from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_quality")
 q = queries.quality_latest(db, queries.quality_version(db))

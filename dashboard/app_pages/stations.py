@@ -2,10 +2,10 @@
 import streamlit as st
 
 from dashboard import auth, fmt, queries, ui, views
-from pipelines.messages import t
 from dashboard.state import choice
 from data import geography
 from indicators.periods import period_end_of
+from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_stations")
 provinces = geography.provinces()

@@ -2,9 +2,9 @@
 import streamlit as st
 
 from dashboard import auth, queries, ui, views
-from pipelines.messages import t
 from indicators.tasks import STATUSES, plan_tasks, task_board
 from pipelines import accounts, settings, task_updates
+from pipelines.messages import t
 from pipelines.store import Store
 from pipelines.submit import submit
 

@@ -51,8 +51,8 @@ def reporting(values: pd.DataFrame, cat: Catalogue, cfg: QualityConfig, today: d
         grid = pd.DataFrame([(prov, code, d) for prov in provinces for code, d in due],
                             columns=["province_code", "period", "deadline"])
         grid["expected"] = grid["province_code"].map(
-            lambda prov: sum(("province" in i.expected_levels) + ("commune" in i.expected_levels) * stations.get(prov, 0)
-                             for i in inds))
+            lambda prov, inds=inds: sum(("province" in i.expected_levels)
+                                        + ("commune" in i.expected_levels) * stations.get(prov, 0) for i in inds))
         v = values[values["indicator"].isin([i.code for i in inds]) & (values["granularity"] == gran)]
         levels = {i.code: set(i.expected_levels) for i in inds}
         v = v[np.array([lvl in levels[ind] for ind, lvl in zip(v["indicator"], v["level"])], dtype=bool)]

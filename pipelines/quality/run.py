@@ -11,14 +11,15 @@ import numpy as np
 import pandas as pd
 
 from data import geography
+from indicators.aggregate import period_ends
 from indicators.catalogue import Catalogue, catalogue
 from pipelines import store
 from pipelines.messages import t
 from pipelines.quality import checks as measures
 from pipelines.quality import results
 from pipelines.quality.config import QualityConfig, load_config
+from pipelines.quality.suite import checks, docs_index, run_suite
 from pipelines.store import submissions, values
-
 
 
 @dataclass
@@ -42,8 +43,6 @@ def load_values(db: str | Path) -> tuple[pd.DataFrame, int]:
 
 
 def _period_end(periods: pd.Series) -> np.ndarray:
-    from indicators.aggregate import period_ends
-
     return period_ends(periods) if len(periods) else np.array([], dtype=float)
 
 
@@ -67,10 +66,8 @@ def run_quality(db: str | Path, province: str | None = None, period: str | None 
                 trigger: str = "manual", today: dt.date | None = None, build_docs: bool = True,
                 cfg: QualityConfig | None = None) -> QualityReport:
     """Run every check; store and return what was found (restricted to a province/period if given)."""
-    from pipelines.quality.suite import run_suite
-
     cfg, cat, today = cfg or load_config(), catalogue(), today or dt.date.today()
-    started, t0 = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), time.perf_counter()
+    started, t0 = dt.datetime.now(dt.UTC).replace(tzinfo=None), time.perf_counter()
     values, version = load_values(db)
     t1 = time.perf_counter()
     frames = measure_frames(values, cat, cfg, today)
@@ -82,12 +79,10 @@ def run_quality(db: str | Path, province: str | None = None, period: str | None 
     flags, reporting = _restrict(flags, reporting, province, period)
     scores = province_scores(reporting, flags, values, cfg)
     seconds = {"query": t1 - t0, "checks": t2 - t1, "gx": suite.seconds}
-    record = results.RunRecord(started, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), trigger,
+    record = results.RunRecord(started, dt.datetime.now(dt.UTC).replace(tzinfo=None), trigger,
                                province or "national", period, int(version), len(values), suite.success,
                                seconds["query"], seconds["checks"], seconds["gx"], str(docs) if docs else None)
     run_id = results.save_run(db, record, flags, reporting, scores)
-    from pipelines.quality.suite import docs_index
-
     return QualityReport(run_id, len(values), flags, reporting, scores, seconds,
                          docs_index(docs) if docs else None)
 
@@ -105,8 +100,6 @@ def _restrict(flags: pd.DataFrame, reporting: pd.DataFrame, province: str | None
 
 def _flags(frames: dict[str, pd.DataFrame], flagged: dict[str, list], cfg: QualityConfig) -> pd.DataFrame:
     """One row per flagged value (or province and period), with why, in both languages."""
-    from pipelines.quality.suite import checks
-
     rows = []
     for check in checks(cfg):
         frame = frames[check.frame].reset_index(drop=True)

@@ -9,6 +9,7 @@ mode cannot pass silently as "everything flagged" or "nothing flagged" (tests/te
 great_expectations is imported here only, and this module only when a quality run starts."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -113,10 +114,8 @@ def _raised(info: dict | None) -> str | None:
 
 def _fresh_source(context):
     """A pandas datasource named nq72, replaced on every run (frames differ each time)."""
-    try:
+    with contextlib.suppress(Exception):  # GX raises its own types when there is nothing to delete
         context.data_sources.delete("nq72")
-    except Exception:  # noqa: BLE001 - GX raises its own types when there is nothing to delete
-        pass
     return context.data_sources.add_pandas("nq72")
 
 

@@ -21,8 +21,7 @@ import duckdb
 
 from pipelines.settings import settings
 from pipelines.store import schema
-from pipelines.store.connection import (StoreError, connect_file, file_lock, one, open_file, schema_version,
-                                        transaction)
+from pipelines.store.connection import StoreError, connect_file, file_lock, one, open_file, schema_version, transaction
 from pipelines.store.schema import MIGRATIONS, SCHEMA_VERSION
 from pipelines.store.submissions import SubmissionMeta, get_meta, is_synthetic, set_meta, task_updates
 

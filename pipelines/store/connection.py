@@ -124,8 +124,8 @@ def file_lock(path: Path, shared: bool) -> Iterator[None]:
     A writer first takes '<db>.gate', which readers pass through on their way in: a waiting
     writer holds new readers back, so a stream of readers cannot starve it."""
     try:
-        handle = open(path.with_name(path.name + ".lock"), "a+b")
-        gate = open(path.with_name(path.name + ".gate"), "a+b")
+        handle = open(path.with_name(path.name + ".lock"), "a+b")  # noqa: SIM115 - held until the block ends
+        gate = open(path.with_name(path.name + ".gate"), "a+b")  # noqa: SIM115
     except OSError:
         yield  # nowhere to keep a lock (read-only place): DuckDB's own lock still applies
         return
@@ -181,4 +181,4 @@ def open_file(path: Path, migrations: Migrations, read_only: bool = False,
 
 def utc_now() -> dt.datetime:
     """Naive UTC, as every timestamp column of the product stores it."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
