@@ -191,7 +191,7 @@ def still_valid(db: str | Path, actor: Actor) -> Actor | None:
     try:
         with store.opened(db, read_only=True) as conn:
             return authorise(conn, actor)
-    except Refused:
+    except (Refused, store.StoreError):  # fail closed: a database that cannot be read logs nobody in
         return None
 
 
