@@ -1,9 +1,11 @@
 """nq72 dashboard: the router. Pages live in dashboard/app_pages/."""
+import duckdb
 import streamlit as st
 
-from dashboard import auth, queries
+from dashboard import auth, queries, ui
 from dashboard.state import language_switch
 from pipelines.messages import t
+from pipelines.store import StoreError
 
 st.set_page_config(page_title="nq72", page_icon=":material/health_and_safety:", layout="wide")
 lang = language_switch()
@@ -20,4 +22,7 @@ if actor.role == "admin":
     PAGES.append(("admin", "quan-tri", ":material/admin_panel_settings:"))
 page = st.navigation([st.Page(f"app_pages/{name}.py", title=t(f"page_{name}", lang), icon=icon, url_path=path,
                               default=path is None) for name, path, icon in PAGES])
-page.run()
+try:
+    page.run()
+except (StoreError, duckdb.Error) as exc:  # a damaged or unreadable database: say so, never an error page
+    ui.unreadable(exc, lang)

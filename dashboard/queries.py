@@ -76,15 +76,6 @@ def quality_latest(db: str, version: float | None) -> dict | None:
     return None if version is None else results.latest(db)
 
 
-def flagged_keys(db: str) -> set[tuple[str, str, str]]:
-    """(indicator, area_code, period) of every value flagged by the newest quality run."""
-    q = quality_latest(db, quality_version(db))
-    if q is None:
-        return set()
-    f = q["flags"].dropna(subset=["indicator"])
-    return set(zip(f["indicator"], f["area_code"], f["period"]))
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def task_updates(db: str, version: tuple[int, float]) -> pd.DataFrame:
     """Every status update of a plan task, oldest first."""

@@ -2,7 +2,9 @@
 that carry their source, a PNG download and a CSV download."""
 from __future__ import annotations
 
+import csv
 import io
+import logging
 import os
 import re
 import zipfile
@@ -23,6 +25,7 @@ from pipelines.export import capture_view
 from pipelines.messages import t
 from pipelines.quality.suite import docs_index
 
+LOG = logging.getLogger("nq72")
 # Colour plus a symbol of its own shape, so status never rests on colour alone.
 STATUS_STYLE = {
     "achieved": ("#1a7f37", "✔"),
@@ -72,7 +75,7 @@ def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | N
         version = queries.data_version(db)
         info = queries.summary(db, version)
     except (store.StoreError, duckdb.Error) as exc:
-        st.error(f"{t('error', lang)}: {exc}")
+        unreadable(exc, lang)
         st.stop()
     if info["synthetic"]:
         st.warning(t("synthetic_banner", lang))
@@ -83,18 +86,30 @@ def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | N
 
 
 def csv_download(frame: pd.DataFrame, name: str, lang: str, key: str) -> None:
-    """CSV in UTF-8 with BOM (Excel shows the diacritics); text cells that start like a formula
-    are prefixed with ' so a spreadsheet never runs them."""
+    """A download of a table as CSV that a spreadsheet opens safely (see csv_bytes)."""
     st.download_button(t("download_csv", lang), data=csv_bytes(frame), file_name=f"{name}.csv",
                        mime="text/csv", key=key)
 
 
+# OWASP CSV injection: a cell starting with one of these is a formula to a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Vietnamese Excel may split a cell on ';' (its list separator): what follows must not start a formula.
+_SPLIT_FORMULA = re.compile(r"[;,\t]\s*[=+\-@]")
+
+
+def neutralised(cell: object) -> object:
+    """A text cell that a spreadsheet would run gets a ' before the formula (at its start and after
+    any separator Excel may split on); empty and non-text cells stay as they are."""
+    if not isinstance(cell, str) or not cell:
+        return cell
+    cell = _SPLIT_FORMULA.sub(lambda m: m.group(0)[:-1] + "'" + m.group(0)[-1], cell)
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@\t\r" else v)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM (Excel shows the diacritics), every cell quoted, formulas neutralised."""
+    safe = frame.rename(columns=lambda c: neutralised(str(c))).map(neutralised)
+    return safe.to_csv(index=False, quoting=csv.QUOTE_ALL).encode("utf-8-sig")
 
 
 def chart(fig, name: str, data: pd.DataFrame, source: str, lang: str, key: str) -> None:
@@ -209,3 +224,29 @@ def show_outcome(report, lang: str) -> None:
     else:
         key = "loaded" if report.status == "accepted" else "unchanged"
         st.success(t(key, lang).format(n=fmt.number(report.rows, lang, 0), id=report.submission_id))
+
+
+def quality_run(db: str, lang: str) -> dict | None:
+    """The newest quality run; None when there is none, or when its file cannot be read: then only
+    the quality feature is lost, the page says so and the server log has a line."""
+    try:
+        return queries.quality_latest(db, queries.quality_version(db))
+    except store.StoreError as exc:
+        LOG.warning("quality results of %s cannot be read: %s", db, exc)
+        st.warning(t("quality_unreadable", lang))
+        return None
+
+
+def flagged_keys(db: str, lang: str) -> set[tuple[str, str, str]]:
+    """(indicator, area_code, period) of every value flagged by the newest quality run."""
+    q = quality_run(db, lang)
+    if q is None:
+        return set()
+    f = q["flags"].dropna(subset=["indicator"])
+    return set(zip(f["indicator"], f["area_code"], f["period"]))
+
+
+def unreadable(exc: Exception, lang: str) -> None:
+    """The main database cannot be read (damaged, busy too long): say so instead of an error page."""
+    LOG.error("the database cannot be read: %s", exc)
+    st.error(t("db_unreadable", lang, reason=plain(str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__)))

@@ -128,6 +128,15 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "nq72 tracks the 34 provinces against the health targets of Politburo Resolution 72-NQ/TW of "
               "9 September 2025 and the plans implementing it (2026, 2027, 2030 and the 2045 vision). Every target "
               "cites its document, section and sentence; a local plan's own targets are shown beside the national ones."},
+    "access_note": {
+        "vi": "**Ai xem được gì.** Mọi tài khoản đều xem được số liệu của cả 34 tỉnh, thành phố: các con số ở đây "
+              "là để so sánh giữa các tỉnh với nhau và với mục tiêu quốc gia. Tài khoản của một tỉnh mở trang ở tỉnh "
+              "của mình. Quyền ghi thì theo tỉnh: tài khoản nộp số liệu của một tỉnh chỉ nộp được số liệu của tỉnh đó "
+              "và cập nhật nhiệm vụ trong kế hoạch của tỉnh đó.",
+        "en": "**Who sees what.** Every account reads the figures of all 34 provinces: the figures here are "
+              "comparisons between provinces and with the national targets. A province's account opens the pages "
+              "on its own province. Writing is by province: a province's uploader submits only that province's "
+              "figures and updates only the tasks of that province's plan."},
     "area_scope": {"vi": "Phạm vi", "en": "Scope"},
     "page_tasks": {"vi": "Nhiệm vụ", "en": "Tasks"},
     "title_tasks": {"vi": "Nhiệm vụ và lịch báo cáo", "en": "Tasks and reporting calendar"},
@@ -237,6 +246,12 @@ TEXT: dict[str, dict[str, str]] = {
                                "en": "Account '{name}' may only submit for province {province}."},
     "refused_other_plan": {"vi": "Tài khoản '{name}' không được cập nhật nhiệm vụ của kế hoạch {plan}.",
                            "en": "Account '{name}' may not update tasks of plan {plan}."},
+    "quality_unreadable": {"vi": "Không đọc được kết quả kiểm tra chất lượng (tệp kết quả bị hỏng hoặc đang bận); "
+                                 "các cảnh báo chất lượng tạm không hiển thị. Chạy lại `nq72 quality` để tạo lại.",
+                           "en": "The quality results cannot be read (the results file is damaged or busy); quality "
+                                 "flags are not shown for now. Run `nq72 quality` again to rebuild them."},
+    "db_unreadable": {"vi": "Không đọc được cơ sở dữ liệu, nên trang này chưa thể hiển thị số liệu. Lý do: {reason}",
+                      "en": "The database cannot be read, so this page cannot show figures. Reason: {reason}"},
     "session_ended": {"vi": "Phiên đăng nhập đã kết thúc (tài khoản bị xóa hoặc đổi mật khẩu). Hãy đăng nhập lại.",
                       "en": "Your session has ended (the account was removed or its password changed). Log in again."},
     # Messages of the upload gate and the pipelines (Problem keys)

@@ -172,4 +172,26 @@ def test_text_from_users_is_shown_as_text():
 
     out = csv_bytes(pd.DataFrame({"note": ["=1+1", "+cmd", "-2", "@SUM(A1)", "ok"], "value": [1.0, -2.0, 3.0, 4.0, 5.0]}))
     text = out.decode("utf-8-sig").splitlines()
-    assert text[1:5] == ["'=1+1,1.0", "'+cmd,-2.0", "'-2,3.0", "'@SUM(A1),4.0"] and text[5] == "ok,5.0"
+    assert text[1:5] == ['"\'=1+1","1.0"', '"\'+cmd","-2.0"', '"\'-2","3.0"', '"\'@SUM(A1)","4.0"'] and text[5] == '"ok","5.0"'
+
+
+def test_csv_downloads_follow_owasp():
+    """Every cell quoted; a formula after a ';' (Vietnamese Excel splits on it) is neutralised too;
+    empty cells stay empty; tabs and carriage returns count as formula starts."""
+    import csv
+    import io
+    import re
+
+    import pandas as pd
+
+    from dashboard.ui import csv_bytes
+
+    frame = pd.DataFrame({"note": ["x;=cmd|' /C calc'!A0;", "", None, "\tx", "\r=1", "a, +b", "Đắk Lắk"],
+                          "n": [1, 2, None, 4, 5, 6, 7]})
+    raw = csv_bytes(frame).decode("utf-8-sig")
+    assert re.fullmatch(r'("([^"]|"")*"(,|\r?\n))*', raw)                                 # every cell quoted
+    rows = list(csv.reader(io.StringIO(raw)))
+    assert [r[0] for r in rows[1:]] == ["x;'=cmd|' /C calc'!A0;", "", "", "'\tx", "'\r=1", "a, '+b", "Đắk Lắk"]
+    for row in rows[1:]:
+        for part in ";".join(row).split(";"):            # as a ';'-splitting spreadsheet would cut it
+            assert not part.lstrip().startswith(("=", "+", "@")) or part == ""

@@ -16,7 +16,7 @@ from pipelines.store import Store
 from pipelines.store import audit as audit_sql
 from pipelines.store.schema import old_audit_path
 from pipelines.submit import submit
-from tests.conftest import HEADER, TODAY, csv_bytes
+from tests.conftest import HEADER, TODAY, csv_bytes, load
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DAK_LAK = csv_bytes([HEADER, ["insurance_coverage", "66", "2026-09", "95.2"]])
@@ -215,3 +215,18 @@ def _log_in(monkeypatch, db, username, password) -> AppTest:
     at.button[0].click().run()
     assert not at.exception
     return at
+
+
+def test_a_provincial_viewer_reads_every_province(monkeypatch, db):
+    """Reads are national by decision (README, About page): figures are comparisons between provinces."""
+    accounts.add_user(db, "xem66", "mat-khau-dai-5", "viewer", "66")
+    with store.opened(db) as conn:
+        assert load(conn, csv_bytes([HEADER, ["insurance_coverage", "01", "2026-09", "96.0"],
+                                     ["insurance_coverage", "66", "2026-09", "95.2"]]), "both.csv").status == "accepted"
+    at = _log_in(monkeypatch, db, "xem66", "mat-khau-dai-5")
+    at.switch_page("app_pages/province.py").run()
+    assert at.header[0].value == "Đắk Lắk"                                   # opens on its own province
+    at.selectbox(key="sel_province").select("01").run()
+    assert not at.exception and at.header[0].value == "Hà Nội"               # and reads another one
+    at.switch_page("app_pages/about.py").run()
+    assert any("Ai xem được gì" in m.value for m in at.markdown)

@@ -7,6 +7,7 @@ from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_about", require_data=False)
 st.markdown(t("intro_about", lang))
+st.markdown(t("access_note", lang))
 cat = catalogue()
 st.subheader(t("all_targets", lang))
 st.dataframe(views.targets_table(cat, lang), hide_index=True, width="stretch")

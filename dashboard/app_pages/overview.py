@@ -30,7 +30,7 @@ sort_by = st.selectbox(t("sort_by", lang), sort_options, key="sort",
                        format_func=lambda c: t("sort_name", lang) if c == "name" else cat[c].name(lang))
 symbols = {s: style[1] for s, style in ui.STATUS_STYLE.items()}
 table = views.scorecard_table(card, cat, symbols, lang, None if sort_by == "name" else sort_by,
-                              queries.flagged_keys(db))
+                              ui.flagged_keys(db, lang))
 shown = table.drop(columns="code").rename(columns={"name": t("province", lang)})
 st.dataframe(shown.style.map(ui.cell_style), hide_index=True,
              width="stretch", height=36 * (len(shown) + 1) + 2)

@@ -23,7 +23,7 @@ if mine.empty:
     st.info(t("no_values_for", lang))
     st.stop()
 docs = {k: d.short(lang) for k, d in cat.documents.items()}
-flagged = queries.flagged_keys(db)
+flagged = ui.flagged_keys(db, lang)
 columns = st.columns(2)
 for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicator"])):
     rows = mine[mine["indicator"] == ind.code]

@@ -1,13 +1,13 @@
 """Chất lượng dữ liệu: completeness and timeliness heat map, scores, flagged values, Data Docs."""
 import streamlit as st
 
-from dashboard import auth, charts, fmt, queries, ui, views
+from dashboard import auth, charts, fmt, ui, views
 from dashboard.state import choice
 from data import geography
 from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_quality")
-q = queries.quality_latest(db, queries.quality_version(db))
+q = ui.quality_run(db, lang)
 if q is None:
     st.info(t("no_quality_run", lang))
     st.stop()
