@@ -33,13 +33,18 @@ def start_server(db: Path, log_in: bool = False):
 
 
 @pytest.fixture(scope="module")
-def server(demo_db, tmp_path_factory):
+def served_db(demo_db, tmp_path_factory):
     from pipelines.quality.results import results_path
 
     db = tmp_path_factory.mktemp("served") / "demo.duckdb"
     shutil.copy(demo_db, db)                  # the upload test writes to it
     shutil.copy(results_path(demo_db), results_path(db))
-    proc, url = start_server(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(served_db):
+    proc, url = start_server(served_db)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -122,7 +127,7 @@ def test_selection_lives_in_the_url(server, browser):
         page.close()
 
 
-def test_upload_rejects_then_loads(server, browser, tmp_path):
+def test_upload_rejects_then_loads(server, served_db, browser, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes([HEADER, ["insurance_coverage", "66", "2026-10", "96.0"],
                                ["insurance_coverage", "66", "2026-09", "150"]]))
@@ -142,6 +147,14 @@ def test_upload_rejects_then_loads(server, browser, tmp_path):
         page.wait_for_selector("text=Đã nạp 1 dòng", timeout=60_000)
     finally:
         page.close()
+    from pipelines import store  # the audit log of the served database: the rejection is its only trace
+    from pipelines.store import audit
+
+    with store.opened(served_db, read_only=True) as conn:
+        log = audit.read(conn, 20)
+    outcomes = dict(zip(log["subject"], log["outcome"]))
+    assert outcomes.get("bad.csv") == "rejected" and outcomes.get("good.csv") == "accepted"
+    assert set(log.loc[log["subject"].isin(["bad.csv", "good.csv"]), "actor"]) == {"demo"}
 
 
 def export_view_text(page, tmp_path: Path) -> str:
