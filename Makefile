@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/concurrency.py
+	$(BIN)/python bench/hostile.py
 
 check-contract: install
 	python3 ../shared/checks/cli_contract.py

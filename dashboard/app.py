@@ -1,4 +1,6 @@
 """nq72 dashboard: the router. Pages live in dashboard/app_pages/."""
+from pathlib import Path
+
 import duckdb
 import streamlit as st
 
@@ -7,21 +9,22 @@ from dashboard.state import language_switch
 from pipelines.messages import t
 from pipelines.store import StoreError
 
-st.set_page_config(page_title="nq72", page_icon=":material/health_and_safety:", layout="wide")
+# Offline: the favicon is a file of ours (a ":material/..." icon is fetched from a public font host).
+st.set_page_config(page_title="nq72", page_icon=str(Path(__file__).with_name("static") / "favicon.png"), layout="wide")
 lang = language_switch()
+ui.interface_style(lang)
 actor = auth.gate(queries.db_file(), lang)
 st.session_state["_actor_run"] = actor
 auth.logout_button(actor, lang)
-# Material icons ship with Streamlit; emoji would need a font the server's browser may lack.
-PAGES = [("overview", None, ":material/dashboard:"), ("province", "tinh", ":material/location_on:"),
-         ("indicator", "chi-tieu", ":material/monitoring:"), ("stations", "tram-y-te", ":material/local_hospital:"),
-         ("tasks", "nhiem-vu", ":material/checklist:"), ("quality", "chat-luong", ":material/fact_check:"),
-         ("upload", "tai-du-lieu", ":material/upload_file:"), ("about", "gioi-thieu", ":material/info:")]
+# No page icons: emoji need a font the reader's browser may lack, and a Material icon's name is
+# read aloud and copied as text ("location_on") beside the page's title.
+PAGES = [("overview", None), ("province", "tinh"), ("indicator", "chi-tieu"), ("stations", "tram-y-te"),
+         ("tasks", "nhiem-vu"), ("quality", "chat-luong"), ("upload", "tai-du-lieu"), ("about", "gioi-thieu")]
 # The default page lives at "/"; the others at Vietnamese paths (/tinh, /chi-tieu, ...).
 if actor.role == "admin":
-    PAGES.append(("admin", "quan-tri", ":material/admin_panel_settings:"))
-page = st.navigation([st.Page(f"app_pages/{name}.py", title=t(f"page_{name}", lang), icon=icon, url_path=path,
-                              default=path is None) for name, path, icon in PAGES])
+    PAGES.append(("admin", "quan-tri"))
+page = st.navigation([st.Page(f"app_pages/{name}.py", title=t(f"page_{name}", lang), url_path=path,
+                              default=path is None) for name, path in PAGES])
 try:
     page.run()
 except (StoreError, duckdb.Error) as exc:  # a damaged or unreadable database: say so, never an error page

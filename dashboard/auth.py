@@ -1,20 +1,27 @@
 """Log-in for the dashboard. Local accounts by default (pipelines.accounts); Streamlit's st.login
 where a deployment configures an OpenID Connect provider ([auth] in .streamlit/secrets.toml);
-NQ72_AUTH=off (and nothing else) turns it off for a local demo or a test, with a banner."""
+NQ72_AUTH=off (and nothing else) turns it off for a local demo or a test, with a banner.
+
+An export token (pipelines.accounts.export_token) opens one view for the server's headless browser:
+it is used up on the session's first run, and that session then keeps a read-only export actor for
+that page only, for a few minutes."""
 from __future__ import annotations
 
-import hmac
-import secrets
+import logging
 import time
+from urllib.parse import urlparse
 
 import streamlit as st
 
-from pipelines import accounts
+from pipelines import accounts, store
 from pipelines.accounts import ANONYMOUS, Actor
 from pipelines.messages import t
 from pipelines.settings import settings
 
-TOKEN_SECONDS = 120
+EXPORT_SESSION_SECONDS = 300  # long enough for a slow page to draw twice, then the view is gone
+LOGIN_FORM = "nq72_login"     # key of the form's container: its CSS class st-key-nq72_login tells exports a log-in form
+
+LOG = logging.getLogger("nq72")
 
 
 def mode() -> str:
@@ -26,31 +33,37 @@ def mode() -> str:
         return "local"
 
 
-@st.cache_resource
-def _export_tokens() -> dict[str, tuple[float, Actor]]:
-    """One-time tokens that let this server's own headless browser draw a view for the Export
-    button as the user who pressed it (kept in the server process only, two minutes each)."""
-    return {}
+def page_path() -> str | None:
+    """The path of the page this run draws as the browser asks for it ('/tinh'); None when unknown."""
+    url = st.context.url
+    return (urlparse(url).path.rstrip("/") or "/") if url else None
 
 
-def export_token(actor: Actor) -> str:
-    token = secrets.token_urlsafe(24)
-    tokens = _export_tokens()
-    now = time.monotonic()
-    for key in [k for k, (at, _) in tokens.items() if now - at > TOKEN_SECONDS]:
-        tokens.pop(key, None)
-    tokens[token] = (now, actor)
-    return token
+def export_token(actor: Actor, path: str) -> str:
+    """A token for the server's headless browser to draw `path` once, read-only, as `actor` sees it."""
+    return accounts.export_token(store.db_path(), actor, path)
 
 
-def _from_token() -> Actor | None:
-    given = st.query_params.get("export_token")
-    if not given:
-        return None
-    for token, (at, actor) in list(_export_tokens().items()):
-        if hmac.compare_digest(token, given) and time.monotonic() - at <= TOKEN_SECONDS:
+def _export_view(db: str) -> Actor | None:
+    """The read-only actor of a view an export token opened: the token is used up on the first run;
+    later runs of the same session keep the actor while they draw that same page, in time."""
+    path = page_path()
+    if (held := st.session_state.get("_export_view")) is not None:
+        actor, bound, until = held
+        if path == bound and time.monotonic() < until:
             return actor
-    return None
+        del st.session_state["_export_view"]
+        return None
+    given = st.query_params.get("export_token")
+    if not given or path is None:
+        return None
+    try:
+        actor = accounts.use_export_token(db, given, path)
+    except store.StoreError:  # fail closed: a database that cannot be read opens nothing
+        return None
+    if actor is not None:
+        st.session_state["_export_view"] = (actor, path, time.monotonic() + EXPORT_SESSION_SECONDS)
+    return actor
 
 
 def gate(db: str, lang: str) -> Actor:
@@ -64,7 +77,7 @@ def gate(db: str, lang: str) -> Actor:
             return now
         st.session_state.pop("actor", None)
         st.warning(t("session_ended", lang))
-    if (actor := _from_token()) is not None:
+    if (actor := _export_view(db)) is not None:
         return actor
     if mode() == "oidc":
         return _oidc(db, lang)
@@ -74,15 +87,20 @@ def gate(db: str, lang: str) -> Actor:
 
 def _login_form(db: str, lang: str) -> None:
     st.title(t("app_title", lang))
-    with st.form("login"):
+    with st.container(key=LOGIN_FORM), st.form("login"):
         st.subheader(t("login", lang))
-        username = st.text_input(t("username", lang))
-        password = st.text_input(t("password", lang), type="password")
+        username = st.text_input(t("username", lang), max_chars=accounts.MAX_NAME)
+        password = st.text_input(t("password", lang), type="password", max_chars=accounts.MAX_PASSWORD)
         if st.form_submit_button(t("login", lang)):
             try:
-                actor = accounts.login(db, username.strip(), password)
-            except Exception:  # noqa: BLE001 - no database or no users table yet
-                actor = None
+                actor = accounts.login(db, username.strip(), password, client=st.context.ip_address)
+            except accounts.Locked as locked:
+                st.error(t("login_locked", lang, until=locked.until))
+                return
+            except store.StoreError as exc:  # say what failed: the database, not the password
+                LOG.error("log-in impossible, the database cannot be read: %s", exc)
+                st.error(t("login_unavailable", lang, reason=str(exc).splitlines()[0][:300]))
+                return
             if actor is None:
                 st.error(t("login_failed", lang))
             else:
@@ -105,9 +123,10 @@ def _oidc(db: str, lang: str) -> Actor:
 
 
 def logout_button(actor: Actor, lang: str) -> None:
-    if mode() == "off":
+    if mode() == "off" or actor.kind == "export":
         return
-    st.sidebar.caption(f"{actor.name} · {t('role_' + actor.role, lang)} {actor.province or ''}")
+    # Plain text: a name is whatever an admin typed, never Markdown (an image link would be fetched).
+    st.sidebar.text(f"{actor.name} · {t('role_' + actor.role, lang)} {actor.province or ''}".rstrip())
     if st.sidebar.button(t("logout", lang), key="logout"):
         st.session_state.pop("actor", None)
         if mode() == "oidc":

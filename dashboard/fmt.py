@@ -7,6 +7,8 @@ import math
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from pipelines.messages import t
+
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 
@@ -25,6 +27,15 @@ def value_with_unit(value: float | None, unit: str, lang: str = "vi", decimals: 
     if unit == "%":
         return f"{text} %" if lang == "vi" else f"{text}%"
     return f"{text} {unit_label(unit, lang)}"
+
+
+def gap(value: float | None, unit: str, lang: str = "vi", decimals: int = 1) -> str:
+    """A distance in the indicator's unit; between percentages it is percentage points
+    ('2,6 điểm %' / '2.6 pp'), never '%'."""
+    text = number(value, lang, decimals)
+    if text == "–" or unit != "%":
+        return value_with_unit(value, unit, lang, decimals)
+    return t("unit_points", lang, n=text)
 
 
 _UNITS_VI = {"years": "năm", "doctors": "bác sĩ", "cm": "cm"}

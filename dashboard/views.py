@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 
 import pandas as pd
 
 from dashboard import fmt
 from data import geography
 from indicators.aggregate import combine_areas, period_end
-from indicators.catalogue import Catalogue, Indicator
+from indicators.catalogue import Catalogue, Indicator, Target, catalogue
 from indicators.periods import next_figures_due
-from indicators.progress import next_target
+from indicators.progress import Assessment
 from indicators.scorecard import progress_series
 from indicators.tasks import Deadline, upcoming_reporting, window_start
-from pipelines.messages import t
+from pipelines.messages import TEXT, t
 
 
 def value_text(value: float | None, ind: Indicator, lang: str) -> str:
@@ -63,11 +65,18 @@ def national_series(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     return out.sort_values("t")
 
 
-def short_names() -> dict[str, str]:
-    """Province names for tiles: without 'Hồ Chí' and the like where space is short."""
-    names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
-    names["79"] = "TP.HCM"
-    return names
+def short_names(width: int = 9) -> dict[str, str]:
+    """Province names for tiles: the same names as everywhere else, a long one on two lines
+    ('Tuyên<br>Quang') so it stays inside its tile."""
+    return {code: _two_lines(name, width) for code, name in zip(geography.provinces()["code"], geography.provinces()["name"])}
+
+
+def _two_lines(name: str, width: int) -> str:
+    if len(name) <= width or " " not in name:
+        return name
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut]}<br>{name[cut + 1:]}"
 
 
 def chart_series(rows: pd.DataFrame, ind: Indicator, flagged: set | None = None) -> pd.DataFrame:
@@ -80,25 +89,98 @@ def chart_series(rows: pd.DataFrame, ind: Indicator, flagged: set | None = None)
     return out.assign(flagged=[(i, a, p) in flags for i, a, p in zip(out["indicator"], out["area_code"], out["period"])])
 
 
-def headline(ind: Indicator, latest: pd.Series, results: list, lang: str) -> dict[str, str]:
-    """Texts of a panel's header: latest value and period, next milestone, gap, status, projection."""
-    target = next_target([tg for tg, _ in results], float(latest["t"]))
-    out = {"latest": value_text(latest["value"], ind, lang), "period": str(latest["period"]),
-           "target": "–", "gap": "–", "status": "no_target", "projected": "–"}
-    if target is None:
-        return out
-    a = dict(results)[target]
-    out.update(target=target.describe(fmt.unit_label(ind.unit, lang), lang), status=a.status)
-    if a.gap is not None:
-        gap = a.gap if ind.direction == "higher" else -a.gap
-        out["gap"] = "0" if gap <= 0 else value_text(gap, ind, lang)
+def gap_text(gap: float | None, ind: Indicator, lang: str) -> str:
+    """A distance in the indicator's unit: '2,6 điểm %' between percentages, '0,70 bác sĩ'."""
+    return fmt.gap(gap, ind.unit, lang, 2 if ind.unit in ("doctors", "cm") else 1)
+
+
+def is_vision(target: Target) -> bool:
+    """A target of the 2045 vision (the resolution's "Tầm nhìn đến năm 2045")."""
+    return target.source.section.startswith("Tầm nhìn")
+
+
+def milestone_label(target: Target, lang: str) -> str:
+    """'2030', or '2045 (tầm nhìn)' for the vision."""
+    return t("milestone_vision", lang, year=target.year) if is_vision(target) else str(target.year)
+
+
+def target_text(target: Target, ind: Indicator, lang: str) -> str:
+    """The target without its year ('> 95 %', '4–5 bác sĩ', '+1,5 cm so với 2025')."""
+    return re.sub(r" \(\d{4}\)$", "", target.describe(fmt.unit_label(ind.unit, lang), lang))
+
+
+def distance(a: Assessment, ind: Indicator, lang: str) -> str:
+    """How far the latest value is from the milestone, in the indicator's unit; '0' once there."""
+    if a.gap is None:
+        return "–"
+    gap = a.gap if ind.direction == "higher" else -a.gap
+    return "0" if gap <= 0 or a.status == "achieved" else gap_text(gap, ind, lang)
+
+
+def projected_text(a: Assessment, lang: str) -> str:
+    """When the current pace reaches the milestone: 'quý 2/2029', 'Đã đạt', or not at this pace."""
     if a.status == "achieved":
-        out["projected"] = t("status_achieved", lang)
-    elif a.projected_year is not None:
-        out["projected"] = fmt.year(a.projected_year, lang)
-    elif a.status != "insufficient_data":
-        out["projected"] = t("not_at_pace", lang)
-    return out
+        return t("status_achieved", lang)
+    if a.projected_year is not None:
+        return fmt.year(a.projected_year, lang)
+    if a.status in ("insufficient_data", "no_target") or a.target_value is None:
+        return "–"
+    return t("not_at_pace", lang)
+
+
+def milestones_table(ind: Indicator, results: list[tuple[Target, Assessment]],
+                     status_label: Callable[[Assessment], str], lang: str) -> pd.DataFrame:
+    """Every milestone that applies to an area (2026, 2027, 2030, the 2045 vision), national and
+    local plan side by side: the target, the distance from the latest value, status, projection."""
+    ordered = sorted(results, key=lambda r: (r[0].year, r[0].scope != "national"))
+    return pd.DataFrame({
+        t("milestone", lang): [milestone_label(tg, lang) for tg, _ in ordered],
+        t("area_scope", lang): [t("national", lang) if tg.scope == "national" else geography.area_name(tg.scope)
+                                for tg, _ in ordered],
+        t("target", lang): [target_text(tg, ind, lang) for tg, _ in ordered],
+        t("gap", lang): [distance(a, ind, lang) for _, a in ordered],
+        t("status", lang): [status_label(a) for _, a in ordered],
+        t("projected", lang): [projected_text(a, lang) for _, a in ordered],
+    }, columns=[t(k, lang) for k in ("milestone", "area_scope", "target", "gap", "status", "projected")])
+
+
+def national_milestones(ind: Indicator, lang: str) -> str:
+    """'2030: ≥ 75,5 năm · 2045 (tầm nhìn): > 80 năm', the national milestones as one line."""
+    return " · ".join(f"{milestone_label(tg, lang)}: {target_text(tg, ind, lang)}"
+                      for tg in sorted(ind.targets, key=lambda tg: tg.year) if tg.scope == "national")
+
+
+def ranking_table(card: pd.DataFrame, names: dict[str, str], ind: Indicator, status_label: Callable[[str], str],
+                  lang: str) -> pd.DataFrame:
+    """Provinces best first, each with its value, period, status and the distance to the next
+    national milestone (the one the Overview uses)."""
+    c = card.sort_values("value", ascending=ind.direction != "higher").reset_index(drop=True)
+    gaps = [None if pd.isna(tv) else (tv - v if ind.direction == "higher" else v - tv)
+            for v, tv in zip(c["value"], c["target_value"])]
+    return pd.DataFrame({
+        t("rank", lang): range(1, len(c) + 1), t("province", lang): c["area_code"].map(names),
+        t("value", lang): [value_text(v, ind, lang) for v in c["value"]], t("period", lang): c["period"].astype(str),
+        t("status", lang): [status_label(s) for s in c["status"]],
+        t("ranking_gap", lang): ["–" if g is None else "0" if g <= 0 or s == "achieved" else gap_text(g, ind, lang)
+                                 for g, s in zip(gaps, c["status"])],
+    })
+
+
+_SECTION = [(re.compile(r"^Mục tiêu đến năm (\d{4})$"), "section_targets"),
+            (re.compile(r"^Tầm nhìn đến năm (\d{4})$"), "section_vision")]
+
+
+def section_text(section: str, lang: str) -> str:
+    """A plan's section in the reader's language: 'Targets to 2030', 'section II.1'."""
+    for pattern, key in _SECTION:
+        if m := pattern.match(section):
+            return t(key, lang, year=m.group(1))
+    return t("section_number", lang, n=section) if re.fullmatch(r"[IVX]+(\.[0-9a-z]+)*", section) else section
+
+
+def citation(doc_short: str, section: str, lang: str) -> str:
+    """'NQ 72-NQ/TW, Mục tiêu đến năm 2030' / 'Resolution 72-NQ/TW, Targets to 2030'."""
+    return f"{doc_short}, {section_text(section, lang)}"
 
 
 def stations_table(communes: pd.DataFrame, province_names: dict[str, str], lang: str) -> pd.DataFrame:
@@ -140,27 +222,36 @@ def submissions_table(subs: pd.DataFrame, province_names: dict[str, str], lang: 
 
 
 def targets_table(cat: Catalogue, lang: str) -> pd.DataFrame:
-    """Every target of every indicator with its scope and citation, for the About page."""
+    """Every target of every indicator (the 2045 vision included) with its milestone, scope and
+    citation, for the About page; the quote stays in the plan's Vietnamese."""
     rows = []
     for ind in cat.indicators:
-        for tg in ind.targets:
+        for tg in sorted(ind.targets, key=lambda tg: (tg.year, tg.scope != "national")):
             doc = cat.documents[tg.source.document]
-            rows.append({t("indicator", lang): ind.short(lang),
-                         t("target", lang): tg.describe(fmt.unit_label(ind.unit, lang), lang),
+            rows.append({t("indicator", lang): ind.short(lang), t("milestone", lang): milestone_label(tg, lang),
+                         t("target", lang): target_text(tg, ind, lang),
                          t("area_scope", lang): t("national", lang) if tg.scope == "national"
                          else geography.area_name(tg.scope),
-                         t("source", lang): f"{doc.vi if lang == 'vi' else doc.en}, {tg.source.section}",
+                         t("source", lang): citation(doc.en if lang == "en" else doc.vi, tg.source.section, lang),
                          t("quote", lang): f"“{tg.source.quote}”"})
     return pd.DataFrame(rows)
 
 
 def reporting_table(reporting: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("province", lang): reporting["province_code"].map(names),
-                         t("period", lang): reporting["period"], "expected": reporting["expected"],
-                         "received": reporting["received"], "on_time": reporting["on_time"],
+                         t("period", lang): reporting["period"], t("expected_values", lang): reporting["expected"],
+                         t("received_values", lang): reporting["received"], t("on_time_values", lang): reporting["on_time"],
                          t("completeness", lang): reporting["completeness"].round(3),
                          t("timeliness", lang): reporting["timeliness"].round(3),
-                         "deadline": reporting["deadline"]})
+                         t("deadline", lang): [_day_text(d, lang) for d in reporting["deadline"]]})
+
+
+def _day_text(value: object, lang: str) -> str:
+    """A date cell as the reader writes dates; '–' for an empty one."""
+    if value is None or pd.isna(value):
+        return "–"
+    stamp = pd.Timestamp(value)
+    return fmt.date(stamp.to_pydatetime() if stamp.time() != dt.time() else stamp.date(), lang)
 
 
 def scores_table(scores: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
@@ -179,11 +270,42 @@ def flags_table(flags: pd.DataFrame, checks: list[str], province: str | None, la
         of = geography.commune_province()
         f = f[f["area_code"].map(lambda a: of.get(a, a)) == province]
     names = geography.areas().set_index("code")["name"]
+    short = {i.code: i.short(lang) for i in catalogue().indicators}
     return pd.DataFrame({t("check", lang): f["check_name"].map(lambda c: t(f"check_{c}", lang)),
                          t("area", lang): f["area_code"].map(names), t("code", lang): f["area_code"],
-                         t("indicator", lang): f["indicator"].fillna(""), t("period", lang): f["period"],
-                         t("value", lang): f["value"],
+                         t("indicator", lang): [short.get(c, c) if isinstance(c, str) else "–" for c in f["indicator"]],
+                         t("period", lang): [p if isinstance(p, str) and p else "–" for p in f["period"]],
+                         t("value", lang): [fmt.number(v, lang, 2) if pd.notna(v) else "–" for v in f["value"]],
                          t("reason", lang): f["message_vi" if lang == "vi" else "message_en"]}).reset_index(drop=True)
+
+
+def users_table(users: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The accounts with headers and roles in the reader's language."""
+    names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
+    return pd.DataFrame({
+        t("username", lang): users["username"], t("role", lang): [t(f"role_{r}", lang) for r in users["role"]],
+        t("area_scope", lang): [names.get(p, p) if isinstance(p, str) else t("national", lang) for p in users["province"]],
+        t("created_utc", lang): [_day_text(d, lang) for d in users["created_at"]]})
+
+
+_AUDIT_HEADERS = {"id": "#", "at": "at_utc", "actor": "actor", "action": "action", "outcome": "outcome",
+                  "submission_id": "submission", "subject": "subject", "sha256": "SHA-256", "detail": "detail"}
+
+
+def audit_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The audit log with headers in the reader's language, times as dates, no 'None' cells."""
+    out = log.copy()
+    if "at" in out:
+        out["at"] = [_day_text(d, lang) for d in out["at"]]
+    out = out.astype(object).where(out.notna(), "")
+    return out.rename(columns={c: (h if h in ("#", "SHA-256") else t(h, lang)) for c, h in _AUDIT_HEADERS.items()})
+
+
+def plan_names(tasks: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Each plan's name: its Vietnamese title, or the catalogue's translation of it."""
+    titles = dict(zip(tasks["document"], tasks["document_vi"]))
+    return {doc: t(f"plan_{doc}", lang) if lang != "vi" and f"plan_{doc}" in TEXT else title
+            for doc, title in titles.items()}
 
 
 def filter_tasks(board: pd.DataFrame, documents: list[str], units: list[str], states: list[str],
@@ -240,7 +362,30 @@ def reporting_calendar(board: pd.DataFrame, values: pd.DataFrame, today: dt.date
         since = window_start(Deadline("ongoing"), document, "", when)
         updated = set(docs.loc[[pd.notna(r) and r.date() > since for r in docs["received_at"]], "lead_unit"])
         late = sorted(set(docs["lead_unit"]) - updated)
-        label = docs["document_vi"].iloc[0] if len(docs) else document
+        label = plan_names(docs, lang).get(document, document)
         rows.append({t("deadline", lang): fmt.date(when, lang), t("what", lang): t("calendar_plan", lang).format(plan=label),
                      t("missing", lang): ", ".join(late) if late else t("nobody_missing", lang)})
     return pd.DataFrame(rows)
+
+
+# Data Docs load bootstrap, jQuery and vega from public hosts and the GX logo from S3; shown in the
+# app they must load nothing: every script, style sheet link, image, link target and url() goes.
+_OFFLINE_DROP = [re.compile(p, re.IGNORECASE | re.DOTALL) for p in (
+    r"<script\b.*?</script\s*>", r"<link\b[^>]*>", r"<img\b[^>]*>", r"<iframe\b.*?</iframe\s*>")]
+_OFFLINE_ATTRS = re.compile(r"""\s(?:on\w+|(?:xlink:)?href|src|srcset|action|formaction|poster|background)"""
+                            r"""\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\([^)]*\)", re.IGNORECASE)
+DOCS_CSS = """body{font-family:"Noto Sans","Source Sans Pro",Arial,sans-serif;font-size:14px;margin:8px;color:#263238}
+table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #cfd8dc;padding:3px 8px;vertical-align:top}
+nav,.navbar,.sticky,button,footer{display:none}.tab-pane,.collapse{display:block!important}"""
+
+
+def offline_html(html: str) -> str:
+    """A Data Docs page that fetches nothing: scripts, style sheet links, images, link targets,
+    url() in styles and event handlers removed, a plain style of ours added."""
+    for pattern in _OFFLINE_DROP:
+        html = pattern.sub("", html)
+    html = _CSS_URL.sub("none", _OFFLINE_ATTRS.sub("", html))
+    head = re.search(r"</head\s*>", html, re.IGNORECASE)
+    style = f"<style>{DOCS_CSS}</style>"
+    return html[:head.start()] + style + html[head.start():] if head else style + html

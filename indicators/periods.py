@@ -156,3 +156,18 @@ def period_end_of(month: str | None) -> float:
 def as_of(values: pd.DataFrame, month: str | None) -> pd.DataFrame:
     """Values whose period had ended by the end of `month` (all when None)."""
     return values if month is None else values[values["t"] <= period_end(month) + 1e-9]
+
+
+def reported_areas(values: pd.DataFrame, month: str) -> int:
+    """How many areas sent a figure for `month` (any indicator)."""
+    return int(values.loc[values["period"].astype(str) == month, "area_code"].nunique())
+
+
+def default_month(values: pd.DataFrame, areas: int, share: float = 0.5) -> str | None:
+    """The as-of month to open on: the newest month that more than `share` of the `areas` have
+    reported, so one early province does not move everyone to a month the others have not sent;
+    the newest month with data when no month has that many."""
+    options = month_options(values)
+    months = values[values["granularity"].astype(str) == "month"]
+    counts = months.groupby(months["period"].astype(str))["area_code"].nunique()
+    return next((m for m in options if counts.get(m, 0) > share * areas), options[0] if options else None)

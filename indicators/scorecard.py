@@ -38,7 +38,8 @@ def assess_area(values: pd.DataFrame, indicator: Indicator, area_code: str,
 
 def scorecard(values: pd.DataFrame, catalogue: Catalogue, config: ProgressConfig = PROGRESS) -> pd.DataFrame:
     """One row per (area, indicator): latest value and period, and the status against the next
-    milestone (national targets first; a plan's own target where there is no national one).
+    milestone (national targets first; a plan's own target where there is no national one), and
+    `trend_since` when the trend is measured from before the plan's baseline year.
 
     `values` has area_code, indicator, period, granularity, value (province level, as of a date)."""
     rows = []
@@ -54,14 +55,15 @@ def scorecard(values: pd.DataFrame, catalogue: Catalogue, config: ProgressConfig
         milestone = next_target(national or ind.targets_for(area), float(latest["t"]))
         row = {"area_code": area, "indicator": code, "value": float(latest["value"]),
                "period": latest["period"], "status": "no_target", "target_value": None,
-               "target_year": None, "ratio": None, "projected_year": None, "scope": None}
+               "target_year": None, "ratio": None, "projected_year": None, "scope": None, "trend_since": None}
         if milestone is not None:
             a = assess(list(zip(series["t"], series["value"])), milestone, ind, config)
             row.update(status=a.status, target_value=a.target_value, target_year=milestone.year,
-                       ratio=a.ratio, projected_year=a.projected_year, scope=milestone.scope)
+                       ratio=a.ratio, projected_year=a.projected_year, scope=milestone.scope,
+                       trend_since=a.trend_since)
         rows.append(row)
-    return pd.DataFrame(rows, columns=["area_code", "indicator", "value", "period", "status",
-                                       "target_value", "target_year", "ratio", "projected_year", "scope"])
+    return pd.DataFrame(rows, columns=["area_code", "indicator", "value", "period", "status", "target_value",
+                                       "target_year", "ratio", "projected_year", "scope", "trend_since"])
 
 
 def status_counts(card: pd.DataFrame) -> pd.DataFrame:

@@ -223,7 +223,8 @@ def format_quality(report, lang: str = "vi") -> str:
 @click.option("--format", "formats", default="png,pdf", show_default=True, help="png, pdf or both.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default="nq72-export", show_default=True)
-@click.option("--url", default=None, help="A running dashboard (default: start one on a free loopback port).")
+@click.option("--url", default=None, help="A running dashboard (default: start one on a free loopback port); "
+              "with log-in on, each page carries an export token made from --db, which must be the database it serves.")
 @click.option("--tabs", default=3, show_default=True, type=click.IntRange(1, 8), help="Pages drawn at once.")
 def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
     """Screenshot every page for every province: PNGs and one PDF per province.
@@ -259,6 +260,9 @@ def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
                f"{len(result.failures)} failed")
     for folder, page, why in result.failures:
         click.echo(f"  ✗ {folder}/{page}: {why}", err=True)
+    if any("log-in form" in why for _, _, why in result.failures):
+        click.echo(f"{url} asks for a log-in: run `nq72 export --url` beside the database that server uses "
+                   "(--db naming that file), so each page carries an export token the server accepts", err=True)
     sys.exit(1 if result.failures else 0)
 
 

@@ -4,10 +4,16 @@ Drives the real dashboard in headless Debian Chromium (Playwright), so the files
 a reader sees. One browser, several tabs at once; a page counts as drawn when Streamlit's script
 has finished, no skeleton is left and every plotly chart has its SVG (plotly draws about a second
 after the script ends). Streamlit scrolls inside `main[data-testid=stMain]`, so the viewport is
-sized to its scrollHeight before a full-page shot, and the PDF page size follows the content."""
+sized to its scrollHeight before a full-page shot, and the PDF page size follows the content.
+
+A page that shows the log-in form instead fails. Against a running server (`--url`) every page
+carries an export token of its own, made from the database beside it (pipelines.accounts).
+The dashboard's Export button draws through one browser for the whole server (ViewPool): a few
+views at once, a short queue, "busy" beyond it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import io
 import os
@@ -15,17 +21,18 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from pypdf import PdfReader, PdfWriter
 
 from data import geography
-from pipelines import store
+from pipelines import accounts, store
 from pipelines.messages import t
 from pipelines.settings import settings
 from pipelines.store import submissions, values
@@ -39,6 +46,8 @@ WIDTH, HEIGHT = 1400, 900
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--hide-scrollbars",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--font-render-hinting=none"]
+LOGIN_FORM = ".st-key-nq72_login"   # the log-in form of dashboard/auth.py
+_TOKEN = re.compile(r"(export_token=)[^&\s\"']+")
 DRAWN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -46,6 +55,14 @@ DRAWN = """() => {
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
     .every(c => c.querySelector('.js-plotly-plot .main-svg'));
 }"""
+
+
+class LoginRequired(RuntimeError):
+    """The server drew its log-in form instead of the page."""
+
+
+class Busy(RuntimeError):
+    """Every place in the export queue is taken."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,9 @@ async def _capture(page, url: str, formats: set[str], timeout_ms: int = 90_000) 
     await page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
     await page.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)
+    if await page.query_selector(LOGIN_FORM) is not None:
+        raise LoginRequired(f"{redact(url)} drew the log-in form, not the page: the server has log-in on "
+                            "and did not accept this export's token")
     height = await page.evaluate("() => Math.ceil(document.querySelector('[data-testid=stMain]').scrollHeight)")
     await page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(height, 16_000))})
     await page.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)
@@ -123,6 +143,17 @@ async def _cover(context, title: str, lines: list[str]) -> bytes:
         await page.close()
 
 
+def redact(text: str) -> str:
+    """A message or URL without the value of any export token in it."""
+    return _TOKEN.sub(r"\1…", text)
+
+
+def with_token(url: str, db: str | Path) -> str:
+    """The URL with an export token for its page, made as the operator from the database beside us."""
+    token = accounts.export_token(db, accounts.operator(), urlparse(url).path)
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'export_token': token})}"
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -146,7 +177,8 @@ def _merge_pdfs(parts: list[bytes]) -> bytes:
 
 
 async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[str, list[str]]], concurrency: int,
-               on_done: Callable[[Shot, str | None], None]) -> ExportResult:
+               on_done: Callable[[Shot, str | None], None],
+               sign: Callable[[str], str] | None = None) -> ExportResult:
     from playwright.async_api import async_playwright  # lazy: the dashboard imports this module on every page
 
     result = ExportResult()
@@ -162,11 +194,12 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[st
 
         async def one(shot: Shot) -> None:
             tab = await tabs.get()
-            try:
-                files = await _capture(tab, shot.url, formats)
+            try:  # a token is made as the tab is free, so its two minutes start when it is used
+                files = await _capture(tab, sign(shot.url) if sign else shot.url, formats)
             except Exception as exc:  # noqa: BLE001 - one page failing must not stop the others
-                result.failures.append((shot.folder.name, shot.page, str(exc).splitlines()[0][:300]))
-                on_done(shot, str(exc))
+                why = redact(str(exc))
+                result.failures.append((shot.folder.name, shot.page, why.splitlines()[0][:300]))
+                on_done(shot, why)
                 await tab.close()
                 tabs.put_nowait(await context.new_page())
                 return
@@ -244,16 +277,23 @@ def start_server(db: str | Path, port: int | None = None, timeout: float = 90,
 def export(db: str | Path, period: str, provinces: list[str], pages: list[str], formats: set[str], lang: str,
            out: Path, url: str | None = None, concurrency: int = 3,
            on_done: Callable[[Shot, str | None], None] | None = None) -> ExportResult:
-    """Export the pages; start (and stop) a server unless `url` points at a running one."""
+    """Export the pages; start (and stop) a server unless `url` points at a running one, whose
+    pages then each get an export token made from `db` (a server with log-in on asks for one)."""
     started = time.perf_counter()
-    proc = None
+    proc, sign = None, None
     if url is None:
         proc, url = start_server(db)
+    else:
+        def sign(page_url: str) -> str:
+            try:
+                return with_token(page_url, db)
+            except (accounts.AccountError, store.StoreError):  # no token: a server with log-in on fails the page
+                return page_url
     try:
         shots = plan(url, period, provinces, pages, lang, out)
         covers = {s.folder: cover_lines(db, period, s.province, lang) for s in shots}
         ready = time.perf_counter()
-        result = asyncio.run(_run(shots, formats, covers, concurrency, on_done or (lambda s, e: None)))
+        result = asyncio.run(_run(shots, formats, covers, concurrency, on_done or (lambda s, e: None), sign))
         result.seconds = {"server": ready - started, "pages": time.perf_counter() - ready,
                           "per_page": (time.perf_counter() - ready) / max(len(shots), 1)}
         return result
@@ -266,17 +306,138 @@ def export(db: str | Path, period: str, provinces: list[str], pages: list[str], 
                 proc.kill()
 
 
-def capture_view(url: str) -> tuple[bytes, bytes]:
-    """PNG and PDF of one view (the dashboard's Export button)."""
-    async def run():
-        from playwright.async_api import async_playwright  # lazy: as above
+class ViewPool:
+    """One headless Chromium for the whole server, driven by its own thread and event loop and
+    started with the first export (again if it died; closed after ten idle minutes). At most
+    `running` views are drawn at once and `waiting` more wait their turn in order; beyond that Busy.
+    Each view gets a fresh browser context (no cookies or storage shared between users)."""
 
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=settings().chromium, args=CHROMIUM_ARGS)
-            context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN")
+    IDLE_SECONDS = 600
+
+    def __init__(self, running: int = 2, waiting: int = 4, timeout: float = 300):
+        self.running, self.waiting, self.timeout = running, waiting, timeout
+        self.launches = 0                          # browsers started so far (tests, diagnosis)
+        self._turns = threading.Condition()
+        self._queue: list[object] = []             # tickets in order: the first `running` are drawing
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._playwright = self._browser = None
+        self._launching: asyncio.Future | None = None
+        self._active, self._last_used = 0, 0.0
+
+    def capture(self, url: str | Callable[[], str], on_wait: Callable[[int], None] | None = None) -> tuple[bytes, bytes]:
+        """PNG and PDF of one view. `url` may be a function, called when the view's turn comes (a
+        token made then has its whole life ahead); `on_wait(n)` hears how many are ahead while waiting."""
+        ticket = object()
+        with self._turns:
+            if len(self._queue) >= self.running + self.waiting:
+                raise Busy("every place in the export queue is taken")
+            self._queue.append(ticket)
+        try:
+            self._wait_turn(ticket, on_wait)
+            target = url() if callable(url) else url
+            future = asyncio.run_coroutine_threadsafe(self._draw(target), self._event_loop())
+            try:
+                return future.result(timeout=self.timeout)
+            except TimeoutError:
+                future.cancel()
+                raise RuntimeError(f"the view was not drawn within {self.timeout:.0f} s") from None
+        finally:
+            with self._turns:
+                self._queue.remove(ticket)
+                self._turns.notify_all()
+
+    def _wait_turn(self, ticket: object, on_wait: Callable[[int], None] | None) -> None:
+        told = None
+        while True:
+            with self._turns:
+                ahead = self._queue.index(ticket)
+                if ahead < self.running:
+                    return
+                if ahead == told:
+                    self._turns.wait(timeout=1.0)
+                    continue
+            told = ahead
+            if on_wait is not None:  # outside the lock: it draws on the caller's page
+                on_wait(ahead)
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        with self._turns:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                threading.Thread(target=self._loop.run_forever, name="nq72-export-browser", daemon=True).start()
+            return self._loop
+
+    async def _draw(self, url: str) -> tuple[bytes, bytes]:
+        self._active += 1
+        try:
+            browser = await self._alive_browser()
+            context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN",
+                                                timezone_id="Asia/Ho_Chi_Minh")
             try:
                 files = await _capture(await context.new_page(), url, {"png", "pdf"})
             finally:
-                await browser.close()
+                with contextlib.suppress(Exception):  # a browser that died is restarted next time
+                    await context.close()
             return files["png"], files["pdf"]
-    return asyncio.run(run())
+        finally:
+            self._active -= 1
+            self._last_used = time.monotonic()
+            asyncio.get_running_loop().call_later(self.IDLE_SECONDS, lambda: asyncio.ensure_future(self._close_if_idle()))
+
+    async def _alive_browser(self):
+        """The browser, started (again) when there is none or it died; draws that ask while it
+        starts wait for that same start."""
+        if self._browser is None or not self._browser.is_connected():
+            if self._launching is None or self._launching.done():
+                self._launching = asyncio.ensure_future(self._launch())
+            await asyncio.shield(self._launching)
+        return self._browser
+
+    async def _launch(self) -> None:
+        from playwright.async_api import async_playwright  # lazy: the dashboard imports this module on every page
+
+        await self._stop_browser()
+        self._playwright = await async_playwright().start()
+        self._browser = await self._playwright.chromium.launch(executable_path=settings().chromium, args=CHROMIUM_ARGS)
+        self.launches += 1
+
+    async def _stop_browser(self) -> None:
+        browser, driver, self._browser, self._playwright = self._browser, self._playwright, None, None
+        with contextlib.suppress(Exception):  # it may have died already
+            if browser is not None:
+                await browser.close()
+        with contextlib.suppress(Exception):
+            if driver is not None:
+                await driver.stop()
+
+    async def _close_if_idle(self) -> None:
+        if self._active == 0 and time.monotonic() - self._last_used >= self.IDLE_SECONDS - 1:
+            await self._stop_browser()
+
+    def close(self) -> None:
+        """Stop the browser (tests; a server just exits)."""
+        if self._loop is not None:
+            asyncio.run_coroutine_threadsafe(self._stop_browser(), self._loop).result(timeout=30)
+
+
+_POOL: list[ViewPool] = []
+_POOL_LOCK = threading.Lock()
+
+
+def view_pool() -> ViewPool:
+    """The server's one pool of export views, made on first use."""
+    with _POOL_LOCK:
+        if not _POOL:
+            _POOL.append(ViewPool())
+        return _POOL[0]
+
+
+def capture_view(url: str | Callable[[], str], on_wait: Callable[[int], None] | None = None) -> tuple[bytes, bytes]:
+    """PNG and PDF of one view (the dashboard's Export button), through the server's one browser;
+    raises Busy when the queue is full and LoginRequired when the log-in form was drawn instead."""
+    try:
+        return view_pool().capture(url, on_wait)
+    except (Busy, LoginRequired):
+        raise
+    except Exception as exc:  # noqa: BLE001 - said to the user: without any token in it
+        raise RuntimeError(redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from None

@@ -48,7 +48,7 @@ TEXT: dict[str, dict[str, str]] = {
     "latest": {"vi": "Giá trị mới nhất", "en": "Latest value"},
     "period": {"vi": "Kỳ", "en": "Period"},
     "target": {"vi": "Mục tiêu", "en": "Target"},
-    "gap": {"vi": "Còn cách mục tiêu", "en": "Distance to target"},
+    "gap": {"vi": "Còn cách", "en": "Distance"},
     "projected": {"vi": "Dự kiến đạt", "en": "Projected to reach"},
     "not_at_pace": {"vi": "không đạt với tốc độ hiện nay", "en": "not at the current pace"},
     "status_achieved": {"vi": "Đã đạt", "en": "Achieved"},
@@ -232,7 +232,7 @@ TEXT: dict[str, dict[str, str]] = {
     "synthetic": {"vi": "Minh họa", "en": "Synthetic"},
     "all_targets": {"vi": "Các mục tiêu và nguồn", "en": "Targets and their sources"},
     "definitions": {"vi": "Định nghĩa chỉ tiêu", "en": "Indicator definitions"},
-    "quote": {"vi": "Trích dẫn", "en": "Quote"},
+    "quote": {"vi": "Trích dẫn (nguyên văn)", "en": "Quote (Vietnamese original)"},
     # Writes refused at the door because of who asks (pipelines.accounts.Refused keys)
     "refused_no_session": {"vi": "Chưa đăng nhập: không được ghi số liệu. Hãy đăng nhập lại.",
                            "en": "Not logged in: nothing may be written. Log in again."},
@@ -252,8 +252,73 @@ TEXT: dict[str, dict[str, str]] = {
                                  "flags are not shown for now. Run `nq72 quality` again to rebuild them."},
     "db_unreadable": {"vi": "Không đọc được cơ sở dữ liệu, nên trang này chưa thể hiển thị số liệu. Lý do: {reason}",
                       "en": "The database cannot be read, so this page cannot show figures. Reason: {reason}"},
+    "login_unavailable": {"vi": "Chưa đăng nhập được: không đọc được cơ sở dữ liệu ({reason}). Hãy báo cho người quản trị.",
+                          "en": "Log-in is not possible: the database cannot be read ({reason}). Tell the administrator."},
     "session_ended": {"vi": "Phiên đăng nhập đã kết thúc (tài khoản bị xóa hoặc đổi mật khẩu). Hãy đăng nhập lại.",
                       "en": "Your session has ended (the account was removed or its password changed). Log in again."},
+    # Log-in, tokens and exports (issue 11)
+    "login_locked": {
+        "vi": "Đăng nhập sai quá nhiều lần: tên đăng nhập này bị khóa đến {until:%H:%M %d/%m/%Y} (giờ Việt Nam).",
+        "en": "Too many failed log-ins: this username is locked until {until:%H:%M on %d %b %Y} (Vietnam time)."},
+    "refused_export": {"vi": "Phiên xuất ảnh '{name}' chỉ được xem: không được ghi số liệu.",
+                       "en": "An export view ('{name}') is read-only: nothing may be written."},
+    "export_queued": {"vi": "Đang chờ xuất ảnh: còn {n} lượt trước.", "en": "Export queued, {n} ahead."},
+    "export_busy": {"vi": "Máy chủ đang bận xuất ảnh cho người khác; hãy thử lại sau ít phút.",
+                    "en": "The server is busy with other exports; try again in a few minutes."},
+    # Leader's view: milestones, counts, text (issue 12b)
+    "unit_points": {"vi": "{n} điểm %", "en": "{n} pp"},
+    "milestones": {"vi": "Các mốc mục tiêu", "en": "Milestones"},
+    "milestone": {"vi": "Mốc", "en": "Milestone"},
+    "milestone_vision": {"vi": "{year} (tầm nhìn)", "en": "{year} (vision)"},
+    "milestones_of": {"vi": "Các mốc mục tiêu của {name}", "en": "Milestones for {name}"},
+    "national_milestones": {"vi": "Mốc quốc gia", "en": "National milestones"},
+    "reported_this_period": {"vi": "{n}/{total} tỉnh đã báo cáo kỳ này",
+                             "en": "{n}/{total} provinces reported for this period"},
+    "rank": {"vi": "Hạng", "en": "Rank"},
+    "ranking_gap": {"vi": "Còn cách mốc quốc gia kế tiếp", "en": "Distance to the next national milestone"},
+    "section_targets": {"vi": "Mục tiêu đến năm {year}", "en": "Targets to {year}"},
+    "section_vision": {"vi": "Tầm nhìn đến năm {year}", "en": "Vision to {year}"},
+    "section_number": {"vi": "mục {n}", "en": "section {n}"},
+    "plan_CANTHO": {"vi": "Kế hoạch 172/KH-UBND ngày 28/11/2025 của UBND thành phố Cần Thơ",
+                    "en": "Can Tho City People's Committee plan 172/KH-UBND of 28 Nov 2025"},
+    "plan_MOST": {"vi": "Kế hoạch hành động của Bộ Khoa học và Công nghệ thực hiện Nghị quyết 282/NQ-CP",
+                  "en": "Ministry of Science and Technology action plan implementing Resolution 282/NQ-CP"},
+    "plan_VUSTA": {"vi": "Kế hoạch 314/KH-LHHVN ngày 11/5/2026 của Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam",
+                   "en": "Vietnam Union of Science and Technology Associations plan 314/KH-LHHVN of 11 May 2026"},
+    "tasks_original": {
+        "vi": "Nhóm, nội dung nhiệm vụ, đơn vị, thời hạn và ghi chú được ghi nguyên văn theo kế hoạch.",
+        "en": "Groups, task texts, units, deadlines as written and notes are the Vietnamese originals of the "
+              "plans, not translated."},
+    "uploader_hint": {"vi": "Kéo thả tệp vào đây · tối đa {limit} MB mỗi tệp · CSV, TXT, TSV, XLSX, XLS",
+                      "en": "Drag a file here · up to {limit} MB per file · CSV, TXT, TSV, XLSX, XLS"},
+    "uploader_button": {"vi": "Chọn tệp", "en": "Browse"},
+    "docs_heading": {"vi": "Báo cáo chi tiết của great-expectations (Data Docs)",
+                     "en": "great-expectations reports (Data Docs)"},
+    "docs_page": {"vi": "Báo cáo", "en": "Report"},
+    "docs_validation": {"vi": "Kết quả kiểm tra: {name}", "en": "Validation result: {name}"},
+    "docs_suite": {"vi": "Bộ kỳ vọng: {name}", "en": "Expectation suite: {name}"},
+    "docs_note": {"vi": "Báo cáo do great-expectations tạo (tiếng Anh), hiển thị ngay trong trang, không cần mạng.",
+                  "en": "Reports made by great-expectations, shown in the page without any network access."},
+    "role": {"vi": "Vai trò", "en": "Role"},
+    "created_utc": {"vi": "Ngày tạo (UTC)", "en": "Created (UTC)"},
+    "at_utc": {"vi": "Thời điểm (UTC)", "en": "When (UTC)"},
+    "actor": {"vi": "Người thực hiện", "en": "Who"},
+    "action": {"vi": "Thao tác", "en": "Action"},
+    "outcome": {"vi": "Kết quả", "en": "Outcome"},
+    "submission": {"vi": "Lần nộp", "en": "Submission"},
+    "subject": {"vi": "Đối tượng", "en": "Subject"},
+    "detail": {"vi": "Chi tiết", "en": "Detail"},
+    "expected_values": {"vi": "Số giá trị phải nộp", "en": "Values expected"},
+    "received_values": {"vi": "Số giá trị đã nhận", "en": "Values received"},
+    "on_time_values": {"vi": "Số giá trị nộp đúng hạn", "en": "Values on time"},
+    "cli_hint": {"vi": "Quản lý tài khoản bằng dòng lệnh: `nq72 user add|remove|passwd|list`",
+                 "en": "Accounts are managed from the command line: `nq72 user add|remove|passwd|list`"},
+    # Leader's view: statuses and charts (issue 12a)
+    "status_not_achieved": {"vi": "Không đạt (quá hạn)", "en": "Not achieved (overdue)"},
+    "trend_since": {"vi": "xu hướng từ {year}", "en": "trend since {year}"},
+    "local_target": {"vi": "Mục tiêu của kế hoạch tỉnh", "en": "Province plan's target"},
+    "targets_each": {"vi": "Mục tiêu của từng tỉnh: {target}", "en": "Each province's target: {target}"},
+    "projection_since": {"vi": "Xu hướng hiện nay (tính từ {year})", "en": "Current trend (since {year})"},
     # Messages of the upload gate and the pipelines (Problem keys)
     "read_empty": {"vi": "Tệp rỗng.", "en": "The file is empty."},
     "read_too_big": {"vi": "Tệp quá lớn ({size_mb:.0f} MB); giới hạn là {limit_mb:g} MB. Hãy chia nhỏ tệp.",
@@ -379,6 +444,49 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The province figure ({value:g}) is {measure:.0%} off the figure of its {communes:.0f} communes ({communes_value:.2f})."},
     "flag_aggregate_above_100": {"vi": "Tổng hợp từ các xã vượt 100% ({measure:.1f}%).",
                                  "en": "The figure aggregated from communes exceeds 100% ({measure:.1f}%)."},
+    # Hostile files (issue 11)
+    "read_sheet_range": {
+        "vi": "Vùng dữ liệu của trang '{sheet}' kéo đến ô {cell} (vùng {range}): có ô lạc nằm xa bảng số liệu. "
+              "Hãy xóa các ô thừa ngoài bảng (hoặc chép bảng sang một trang mới) rồi lưu lại tệp.",
+        "en": "The data on sheet '{sheet}' reaches cell {cell} (range {range}): a stray cell lies far from the table. "
+              "Delete the stray cells outside the table (or copy the table to a new sheet) and save the file again."},
+    "read_sheet_too_big": {
+        "vi": "Trang '{sheet}' có vùng dữ liệu {range} ({cells} ô), vượt giới hạn {limit} ô của một tệp Excel. "
+              "Hãy lưu dưới dạng CSV UTF-8 hoặc chia nhỏ tệp.",
+        "en": "Sheet '{sheet}' spans {range} ({cells} cells), over the limit of {limit} cells for an Excel file. "
+              "Save it as CSV UTF-8 or split the file."},
+    "read_sheet_markup": {
+        "vi": "Trang '{sheet}' chứa hơn {limit} thẻ XML, quá nhiều so với số liệu của nó: tệp bất thường hoặc bị hỏng. "
+              "Hãy chép bảng sang một tệp mới hoặc lưu dưới dạng CSV UTF-8.",
+        "en": "Sheet '{sheet}' holds over {limit} XML tags, far more than its data needs: the file is unusual or damaged. "
+              "Copy the table to a new file or save it as CSV UTF-8."},
+    "read_shared_strings": {
+        "vi": "Bảng chuỗi ký tự dùng chung của tệp Excel quá lớn (hơn {limit} chuỗi hoặc {limit_mb} MB): tệp bất thường "
+              "hoặc bị hỏng. Hãy lưu lại dưới dạng CSV UTF-8.",
+        "en": "The Excel file's table of shared strings is too large (over {limit} strings or {limit_mb} MB): the file is "
+              "unusual or damaged. Save it again as CSV UTF-8."},
+    "read_too_many_cells": {
+        "vi": "Tệp có {rows} dòng × {columns} cột = {cells} ô, vượt giới hạn {limit} ô (thường do rất nhiều dòng trống). "
+              "Hãy xóa các dòng trống hoặc chia nhỏ tệp.",
+        "en": "The file has {rows} lines × {columns} columns = {cells} cells, over the limit of {limit} (often a great "
+              "many empty lines). Delete the empty lines or split the file."},
+    "read_timeout": {
+        "vi": "Không đọc xong tệp trong {seconds:g} giây: tệp quá lớn hoặc có cấu trúc bất thường. "
+              "Hãy chia nhỏ tệp hoặc lưu lại dưới dạng CSV UTF-8.",
+        "en": "The file could not be read within {seconds:g} s: it is too large or unusually built. "
+              "Split it or save it again as CSV UTF-8."},
+    "read_memory": {
+        "vi": "Không đọc được tệp trong giới hạn {memory_mb} MiB bộ nhớ: tệp quá lớn hoặc có cấu trúc bất thường. "
+              "Hãy chia nhỏ tệp hoặc lưu lại dưới dạng CSV UTF-8.",
+        "en": "The file could not be read within {memory_mb} MiB of memory: it is too large or unusually built. "
+              "Split it or save it again as CSV UTF-8."},
+    "read_control_char": {
+        "vi": "Ô có ký tự điều khiển {char} (không in được, thường do tệp hỏng hoặc chép từ phần mềm khác); "
+              "hãy xóa ký tự đó.",
+        "en": "The cell holds the control character {char} (not printable; usually from a damaged file or a copy "
+              "from another program); delete it."},
+    "read_cell_too_long": {"vi": "Ô dài {chars} ký tự, vượt giới hạn {limit} ký tự của một ô Excel.",
+                           "en": "The cell is {chars} characters long, over Excel's limit of {limit} per cell."},
     # Cover page of an exported PDF; the date formats follow the reader's language.
     "cover_period": {"vi": "Kỳ báo cáo: {period}", "en": "Period: {period}"},
     "cover_exported": {"vi": "Ngày xuất: {now:%d/%m/%Y %H:%M}", "en": "Exported: {now:%Y-%m-%d %H:%M}"},

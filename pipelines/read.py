@@ -1,26 +1,38 @@
 """Read an uploaded CSV or Excel file into a frame of strings, as Excel really writes them.
 
 Every cell stays text here; numbers, periods and codes are parsed in normalise.py. A file that
-cannot be read raises UploadError with a clear reason, never a parser traceback."""
+cannot be read raises UploadError with a clear reason, never a parser traceback. The parsing runs in
+a worker process with a memory limit and a timeout (read_worker), after checks that refuse absurd
+files before any parser builds them (lines x columns of a CSV, the range of a sheet: xlsx)."""
 from __future__ import annotations
 
 import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
-from pipelines.problems import Problem, UploadError, file_problem
+from pipelines import read_worker, xlsx
+from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
 from pipelines.settings import settings
 
 MAX_COLUMNS = 50
 MAX_HEADER_CHARS = 4096
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+# Lines x columns of a CSV: a 64 MB file of real rows holds ~15 million cells; 60 million empty
+# lines would hold 300 million, and pandas boxes each one.
+MAX_CSV_CELLS = 25_000_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+# Control characters no spreadsheet writes in a cell (tab, CR and LF excepted): NUL, C0, DEL, C1.
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_CONTROL = re.compile(CONTROL)
 _DELIMITERS = [",", ";", "\t", "|"]
 _LEGACY = ["cp1258", "cp1252", "latin_1"]
 
@@ -37,18 +49,29 @@ class RawTable:
 
 
 def read_upload(content: bytes, name: str) -> RawTable:
-    """Decode and parse one uploaded file (CSV, TSV, XLSX or XLS)."""
+    """Decode and parse one uploaded file (CSV, TSV, XLSX or XLS) in a worker process bounded in
+    time and memory (NQ72_READ_SECONDS, NQ72_READ_MEMORY_MB)."""
     if (too_big := size_problem(len(content))) is not None:
         raise UploadError([too_big])
+    limits = settings()
+    return read_worker.run(parse_upload, content, name, seconds=limits.read_seconds,
+                           memory_mb=limits.read_memory_mb).result()
+
+
+def parse_upload(content: bytes, name: str) -> RawTable:
+    """Decode and parse in this process, without bounds: read_upload runs it in a worker."""
     if not content or (len(content) < 65536 and not content.strip()):
         raise UploadError([file_problem("read_empty")])
     if content[:4] == b"PK\x03\x04" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         frame = _read_excel(content)
-        return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index)))
+        return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index)), controls=True)
     text, encoding = decode(content)
     delimiter = _sniff_delimiter(text)
+    _check_cell_count(text, delimiter)
     frame = _read_csv(text, delimiter)
-    return _finish(RawTable(name, frame, pd.Series(frame.index + 1, index=frame.index), encoding, delimiter))
+    # One scan of the whole text; the cells are searched only when it finds a control character.
+    return _finish(RawTable(name, frame, pd.Series(frame.index + 1, index=frame.index), encoding, delimiter),
+                   controls=_CONTROL.search(text) is not None)
 
 
 def size_problem(size: int) -> Problem | None:
@@ -61,6 +84,7 @@ def size_problem(size: int) -> Problem | None:
 
 def decode(content: bytes) -> tuple[str, str]:
     """Text of a CSV in UTF-8 (with or without BOM), UTF-16, Windows-1258 or another legacy code page."""
+    text = None
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     elif content.startswith(b"\xef\xbb\xbf"):
@@ -69,17 +93,18 @@ def decode(content: bytes) -> tuple[str, str]:
         if b"\x00" in content[:65536]:
             raise _binary()
         try:
-            return _nfc(content.decode("utf-8")), "utf-8"
+            text, encoding = content.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             # Unrestricted detection mistakes short Vietnamese text for CJK code pages; a file
             # that is not UTF-8 here was written by Excel on a Vietnamese or Western Windows.
             best = from_bytes(content[:262144], cp_isolation=_LEGACY).best()
             encoding = best.encoding if best is not None else "cp1258"
     try:
-        text = content.decode(encoding)
+        text = content.decode(encoding) if text is None else text
     except (UnicodeDecodeError, LookupError):
         raise _binary() from None
-    if "\x00" in text or _control_share(text) > 0.01:
+    # A head full of control characters is a binary file; a few later are found cell by cell (_finish).
+    if "\x00" in text[:65536] or _control_share(text) > 0.01:
         raise _binary()
     return _nfc(text), encoding
 
@@ -107,6 +132,15 @@ def _sniff_delimiter(text: str) -> str:
     counts = {d: header.count(d) for d in _DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] > 0 else ","
+
+
+def _check_cell_count(text: str, delimiter: str) -> None:
+    """Lines x columns of the header, refused before a parser allocates a cell for each."""
+    end = text.find("\n")
+    lines, columns = text.count("\n") + 1, text[:end if end >= 0 else None].count(delimiter) + 1
+    if lines * columns > MAX_CSV_CELLS:
+        raise UploadError([file_problem("read_too_many_cells", rows=lines, columns=columns, cells=lines * columns,
+                                        limit=MAX_CSV_CELLS)])
 
 
 def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
@@ -156,17 +190,21 @@ def _read_excel(content: bytes) -> pd.DataFrame:
 
 
 def _check_zip(content: bytes) -> None:
-    """Refuse zip bombs before decompressing anything."""
+    """Refuse zip bombs before decompressing anything, then a workbook whose first sheet or shared
+    strings would make calamine build something absurd (xlsx)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as z:
             total = sum(i.file_size for i in z.infolist())
+            if total > MAX_UNZIPPED_BYTES or total > 200 * max(len(content), 1):
+                raise UploadError([file_problem("read_zip_too_big")])
+            xlsx.check_workbook(z, MAX_COLUMNS)
     except zipfile.BadZipFile:
         raise UploadError([file_problem("read_bad_zip")]) from None
-    if total > MAX_UNZIPPED_BYTES or total > 200 * max(len(content), 1):
-        raise UploadError([file_problem("read_zip_too_big")])
+    except (zlib.error, EOFError, NotImplementedError, RuntimeError, OSError):  # broken, encrypted, exotic
+        raise UploadError([file_problem("read_bad_excel")]) from None
 
 
-def _finish(table: RawTable) -> RawTable:
+def _finish(table: RawTable, controls: bool) -> RawTable:
     frame = table.frame
     if frame.shape[1] > MAX_COLUMNS:
         raise UploadError([file_problem("read_too_many_columns", columns=frame.shape[1])])
@@ -179,4 +217,36 @@ def _finish(table: RawTable) -> RawTable:
         raise UploadError([file_problem("read_no_rows")])
     table.frame = frame
     table.rows = table.rows.loc[frame.index]
+    if problems := _cell_problems(frame, table.rows, controls):
+        raise UploadError(problems)
     return table
+
+
+def _cell_problems(frame: pd.DataFrame, rows: pd.Series, controls: bool) -> list[Problem]:
+    """Cells no spreadsheet writes: text over Excel's 32,767 characters and, if `controls`, control
+    characters (NUL...); each with its row and column (a header's without a row), MAX_PROBLEMS at most."""
+    problems = [_cell_problem(None, h, h) for h in frame.columns if _CONTROL.search(h)]
+    for i, header in enumerate(frame.columns):
+        cells = frame.iloc[:, i].astype("str")
+        bad = pd.Series(False, index=cells.index)
+        if (pc.max(pc.utf8_length(pa.array(cells))).as_py() or 0) > MAX_CELL_CHARS:  # one pass in Arrow
+            bad |= cells.str.len() > MAX_CELL_CHARS
+        if controls:
+            bad |= cells.str.contains(CONTROL, regex=True, na=False)
+        problems += [_cell_problem(int(rows[index]), header, cells[index])
+                     for index in cells.index[bad.to_numpy(dtype=bool)][:MAX_PROBLEMS]]
+    return sorted(problems, key=lambda p: p.row or 0)[:MAX_PROBLEMS]
+
+
+def _cell_problem(row: int | None, header: str, text: str) -> Problem:
+    if len(text) > MAX_CELL_CHARS:
+        return Problem(row, _visible(header), _visible(text), "read_cell_too_long",
+                       {"chars": len(text), "limit": MAX_CELL_CHARS})
+    return Problem(row, _visible(header), _visible(text), "read_control_char",
+                   {"char": f"U+{ord(_CONTROL.search(text)[0]):04X}"})
+
+
+def _visible(text: str, limit: int = 60) -> str:
+    """Text as it can be shown: control characters written out, cut at `limit` characters."""
+    short = text[:limit] + ("…" if len(text) > limit else "")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", short)

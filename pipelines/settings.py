@@ -22,10 +22,12 @@ class Settings:
     max_upload_mb: float         # NQ72_MAX_UPLOAD_MB: the largest file accepted
     chromium: str                # NQ72_CHROMIUM: the browser used by exports
     today: dt.date | None        # NQ72_TODAY (YYYY-MM-DD): see the product as of another day
+    read_seconds: float          # NQ72_READ_SECONDS: longest the reading of one uploaded file may take
+    read_memory_mb: int          # NQ72_READ_MEMORY_MB: most memory (MiB) the process reading a file may use
 
 
 VARIABLES = ("NQ72_DB", "NQ72_AUTH", "NQ72_LOCK_WAIT", "NQ72_QUALITY_AFTER_INGEST", "NQ72_MAX_UPLOAD_MB",
-             "NQ72_CHROMIUM", "NQ72_TODAY")
+             "NQ72_CHROMIUM", "NQ72_TODAY", "NQ72_READ_SECONDS", "NQ72_READ_MEMORY_MB")
 
 
 def settings() -> Settings:
@@ -44,6 +46,8 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         max_upload_mb=float(env.get("NQ72_MAX_UPLOAD_MB", "64")),
         chromium=env.get("NQ72_CHROMIUM", "/usr/bin/chromium"),
         today=dt.date.fromisoformat(today) if today else None,
+        read_seconds=float(env.get("NQ72_READ_SECONDS", "8")),
+        read_memory_mb=int(env.get("NQ72_READ_MEMORY_MB", "1024")),
     )
 
 

@@ -121,8 +121,8 @@ def test_upload_page_follows_the_role(monkeypatch, db):
 def test_admin_page_only_for_admins(monkeypatch, db):
     at = _log_in(_app(monkeypatch, db), "admin", "mat-khau-dai-3")
     at.switch_page("app_pages/admin.py").run()
-    assert not at.exception and set(at.dataframe[0].value["username"]) == {"lan", "minh", "admin"}
-    assert "login" in set(at.dataframe[1].value["action"])
+    assert not at.exception and set(at.table[0].value["Tên đăng nhập"]) == {"lan", "minh", "admin"}
+    assert "login" in set(at.dataframe[0].value["Thao tác"])
     at = _log_in(_app(monkeypatch, db), "lan", "mat-khau-dai-1")
     with pytest.raises(Exception):  # noqa: B017 - AppTest raises its own error for a page not in the navigation
         at.switch_page("app_pages/admin.py").run()           # not in the uploader's navigation

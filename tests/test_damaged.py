@@ -50,3 +50,20 @@ def test_a_damaged_database_is_reported_by_the_cli(damaged_db, tmp_path):
                           capture_output=True, text=True, env=dict(os.environ, NQ72_QUALITY_AFTER_INGEST="0"))
     assert done.returncode == 1 and "is damaged" in done.stderr and "Traceback" not in done.stderr
     assert "could not be written" not in done.stderr
+
+
+def test_a_log_in_on_a_damaged_database_says_what_failed(monkeypatch, damaged_db):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_dashboard import APP
+
+    monkeypatch.delenv("NQ72_AUTH", raising=False)
+    monkeypatch.setenv("NQ72_DB", str(damaged_db))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.text_input[0].input("lan")
+    at.text_input[1].input("mat-khau-dai-1")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("không đọc được cơ sở dữ liệu" in e.value and "damaged" in e.value for e in at.error), \
+        [e.value for e in at.error]
+    assert not any("Sai tên đăng nhập" in e.value for e in at.error)

@@ -1,9 +1,13 @@
 """AppTest of every page against a small database with known numbers and statuses."""
+import re
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui import STATUS_STYLE
 from data import geography
 from pipelines import store
 from pipelines.accounts import operator
@@ -44,14 +48,24 @@ def run_page(monkeypatch, db, page, **params):
     return at
 
 
+def symbol(status: str) -> str:
+    return STATUS_STYLE[status][1]
+
+
+def shown(at, n: int = 0):
+    """The n-th page-text table (st.table) as the reader sees it: Markdown escapes removed."""
+    unescape = lambda c: re.sub(r"\\(.)", r"\1", str(c))  # noqa: E731
+    return at.table[n].value.map(unescape).rename(columns=unescape)
+
+
 def test_overview_scorecard_values_and_statuses(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "overview")
-    table = at.dataframe[0].value
+    table = shown(at)
     row = {r["Tỉnh, thành phố"]: r for _, r in table.iterrows()}
-    assert row["Đắk Lắk"]["Bao phủ BHYT (%)"] == "95,5 ✔"
-    assert row["Hà Nội"]["Bao phủ BHYT (%)"] == "93,0 ►"
-    assert row["Lai Châu"]["Bao phủ BHYT (%)"] == "91,0 ✖"
-    assert row["Đắk Lắk"]["Bác sĩ/trạm (bác sĩ)"] == "3,30 ▲"
+    assert row["Đắk Lắk"]["Bao phủ BHYT (%)"] == f"95,5 {symbol('achieved')}"
+    assert row["Hà Nội"]["Bao phủ BHYT (%)"] == f"93,0 {symbol('acceleration_needed')}"
+    assert row["Lai Châu"]["Bao phủ BHYT (%)"] == f"91,0 {symbol('deterioration')}"
+    assert row["Đắk Lắk"]["Bác sĩ/trạm (bác sĩ)"] == f"3,30 {symbol('on_track')}"
     assert row["Cà Mau"]["Bao phủ BHYT (%)"] == "–"
     assert not at.warning                                   # real data: no synthetic banner
 
@@ -59,23 +73,27 @@ def test_overview_scorecard_values_and_statuses(monkeypatch, small_db):
 def test_overview_sorts_by_status_then_value(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "overview")
     at.selectbox(key="sort").set_value("insurance_coverage").run()
-    names = at.dataframe[0].value["Tỉnh, thành phố"].tolist()
+    names = shown(at)["Tỉnh, thành phố"].tolist()
     assert names[:3] == ["Đắk Lắk", "Hà Nội", "Lai Châu"]
 
 
 def test_province_page_headline(monkeypatch, small_db):
+    """Every milestone with its distance in percentage points: 95 - 93 = 2 and 100 - 93 = 7."""
     at = run_page(monkeypatch, small_db, "province", province="01")
     assert at.header[0].value == "Hà Nội"
     text = " ".join(m.value for m in at.markdown)
-    assert "**93,0 %** (2026-06)" in text and "> 95 % (2026)" in text and "Cần tăng tốc" in text
-    assert "| 2 % |" in text or "2,0 %" in text                      # gap 95 - 93
+    assert "**93,0 %** (2026-06)" in text
+    rows = shown(at).set_index("Mốc")
+    assert rows.at["2026", "Mục tiêu"] == "> 95 %" and rows.at["2026", "Còn cách"] == "2,0 điểm %"
+    assert rows.at["2026", "Tình trạng"].endswith("Cần tăng tốc")
+    assert rows.at["2030", "Mục tiêu"] == "≥ 100 %" and rows.at["2030", "Còn cách"] == "7,0 điểm %"
 
 
 def test_province_page_stations_share(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "province", province="66")
     assert any(m.value == "50,0 % (1/2)" for m in at.metric)
-    text = " ".join(m.value for m in at.markdown)
-    assert "Đã đạt" in text and "Đúng tiến độ" in text
+    statuses = " ".join(" ".join(shown(at, n)["Tình trạng"]) for n in range(len(at.table)))
+    assert "Đã đạt" in statuses and "Đúng tiến độ" in statuses
 
 
 def test_indicator_page_national_aggregate(monkeypatch, small_db):
@@ -100,25 +118,25 @@ def test_upload_page_lists_submissions(monkeypatch, small_db):
 
 def test_about_page_cites_every_target(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "about", lang="en")
-    targets = at.dataframe[0].value
+    targets = shown(at)
     ward = targets[targets["Scope"] == "Phường Trần Liễu"]
-    assert "> 96% (2026)" in ward["Target"].tolist()
+    assert ("2026", "> 96%") in set(zip(ward["Milestone"], ward["Target"]))
     assert any("Statistics Canada / Open SDG" in m.value for m in at.markdown)
 
 
 def test_quality_page_shows_planted_problems(monkeypatch, demo_db):
     at = run_page(monkeypatch, demo_db, "quality")
-    flags = at.dataframe[1].value
+    flags = at.dataframe[0].value
     assert {"Thiếu báo cáo", "Nộp muộn", "Khác thường so với chính đơn vị"} <= set(flags["Kiểm tra"])
     row = flags[flags["Kiểm tra"] == "Thiếu báo cáo"].iloc[0]
     assert (row["Đơn vị"], row["Kỳ"]) == ("Điện Biên", "2026-08")
-    scores = at.dataframe[0].value
+    scores = shown(at)
     assert scores["Tỉnh, thành phố"].iloc[0] == "Cà Mau"          # the late province scores lowest
 
 
 def test_flag_marker_on_overview_and_no_quality_run_page(monkeypatch, demo_db, small_db):
     at = run_page(monkeypatch, demo_db, "overview", period="2026-03")
-    table = at.dataframe[0].value.set_index("Tỉnh, thành phố")
+    table = shown(at).set_index("Tỉnh, thành phố")
     assert "⚑" in table.at["Thanh Hóa", "Bao phủ BHYT (%)"]
     at = run_page(monkeypatch, small_db, "quality")
     assert "nq72 quality" in at.info[0].value
@@ -146,22 +164,22 @@ def test_a_new_submission_shows_at_once(monkeypatch, tmp_path):
         load(conn, csv_bytes([HEAD, ["insurance_coverage", "66", "2026-05", "94.0"],
                                       ["insurance_coverage", "66", "2026-06", "94.5"]]), "a.csv", today=TODAY)
     at = run_page(monkeypatch, path, "overview")
-    cell = lambda: at.dataframe[0].value.set_index("Tỉnh, thành phố").at["Đắk Lắk", "Bao phủ BHYT (%)"]  # noqa: E731
-    assert cell() == "94,5 ►" or cell().startswith("94,5")
+    cell = lambda: shown(at).set_index("Tỉnh, thành phố").at["Đắk Lắk", "Bao phủ BHYT (%)"]  # noqa: E731
+    assert cell().startswith("94,5")
     with store.opened(path) as conn:
         load(conn, csv_bytes([HEAD, ["insurance_coverage", "66", "2026-06", "95.6"]]), "b.csv", today=TODAY)
     at.run()
-    assert cell() == "95,6 ✔"
+    assert cell() == f"95,6 {symbol('achieved')}"
 
 
 def test_period_before_any_data_says_so(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "province", province="66", period="2019-01")
-    assert "2019-01" in at.info[0].value and not at.dataframe
+    assert "2019-01" in at.info[0].value and not at.dataframe and not at.table
 
 
 def test_period_after_the_data_shows_the_latest(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "overview", period="2027-01")
-    assert at.dataframe[0].value.set_index("Tỉnh, thành phố").at["Đắk Lắk", "Bao phủ BHYT (%)"] == "95,5 ✔"
+    assert shown(at).set_index("Tỉnh, thành phố").at["Đắk Lắk", "Bao phủ BHYT (%)"] == f"95,5 {symbol('achieved')}"
 
 
 def test_text_from_users_is_shown_as_text():
@@ -195,3 +213,88 @@ def test_csv_downloads_follow_owasp():
     for row in rows[1:]:
         for part in ";".join(row).split(";"):            # as a ';'-splitting spreadsheet would cut it
             assert not part.lstrip().startswith(("=", "+", "@")) or part == ""
+
+
+def like_make_run(demo_db: Path, root: Path) -> Path:
+    """root/data/nq72.duckdb as `make run` leaves it: the demo, and its quality run recorded with
+    the relative Data Docs folder `data/nq72_quality_docs` (`nq72 demo --db data/nq72.duckdb`)."""
+    from dataclasses import fields
+
+    from pipelines.quality import results
+
+    (root / "data").mkdir(parents=True)
+    db = root / "data" / "nq72.duckdb"
+    shutil.copy(demo_db, db)
+    q = results.latest(demo_db)
+    shutil.copytree(q["run"]["docs_path"], results.docs_path(db))
+    plain = lambda v: v.to_pydatetime() if hasattr(v, "to_pydatetime") else v.item() if hasattr(v, "item") else v  # noqa: E731
+    run = {f.name: plain(q["run"][f.name]) for f in fields(results.RunRecord)}
+    run["period"] = run["period"] if isinstance(run["period"], str) else None
+    results.save_run(db, results.RunRecord(**(run | {"docs_path": "data/nq72_quality_docs"})),
+                     q["flags"], q["reporting"], q["scores"])
+    return db
+
+
+def test_quality_page_as_make_run_starts_it(monkeypatch, demo_db, tmp_path):
+    """The default relative path: the page shows the Data Docs inside itself (no file:// link, no
+    error), and the shown page loads nothing from the network."""
+    like_make_run(demo_db, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    at = run_page(monkeypatch, "data/nq72.duckdb", "quality")
+    frames = at.get("iframe")
+    assert len(frames) == 1 and "nq72" in frames[0].proto.srcdoc
+    assert not re.search(r"https?://|<script", frames[0].proto.srcdoc)
+    assert not any("file://" in m.value for m in at.markdown)
+
+
+def test_overview_says_how_many_provinces_reported(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "overview")
+    assert any("2026-06 · 3/34 tỉnh đã báo cáo kỳ này" in c.value for c in at.caption)
+    at = run_page(monkeypatch, small_db, "overview", lang="en")
+    assert any("3/34 provinces reported for this period" in c.value for c in at.caption)
+
+
+@pytest.fixture(scope="module")
+def early_db(tmp_path_factory):
+    """20 provinces reported insurance coverage for May 2026; Đắk Lắk alone has sent June."""
+    path = tmp_path_factory.mktemp("early") / "early.duckdb"
+    codes = ["66"] + [c for c in geography.provinces()["code"] if c != "66"][:19]
+    rows = [HEAD] + [["insurance_coverage", c, "2026-04", "94.0"] for c in codes] \
+        + [["insurance_coverage", c, "2026-05", "94.5"] for c in codes[1:]] \
+        + [["insurance_coverage", "66", "2026-05", "95.2"], ["insurance_coverage", "66", "2026-06", "96.0"]]
+    with store.opened(path) as conn:
+        assert load(conn, csv_bytes(rows), "early.csv", today=TODAY, actor=operator("test")).status == "accepted"
+    return path
+
+
+def test_default_period_is_the_one_most_provinces_reported(monkeypatch, early_db):
+    at = run_page(monkeypatch, early_db, "overview")
+    assert at.selectbox(key="sel_period").value == "2026-05"
+    assert any("2026-05 · 20/34 tỉnh đã báo cáo kỳ này" in c.value for c in at.caption)
+    assert shown(at).set_index("Tỉnh, thành phố").at["Đắk Lắk", "Bao phủ BHYT (%)"].startswith("95,2")
+    at = run_page(monkeypatch, early_db, "overview", period="2026-06")       # a link still opens June
+    assert any("2026-06 · 1/34 tỉnh đã báo cáo kỳ này" in c.value for c in at.caption)
+
+
+def test_indicator_page_shows_every_milestone_and_the_ranking_as_text(monkeypatch, demo_db):
+    at = run_page(monkeypatch, demo_db, "indicator", indicator="life_expectancy", province="66")
+    assert any("2030: ≥ 75,5 năm · 2045 (tầm nhìn): > 80 năm" in m.value.replace("\\", "") for m in at.markdown)
+    ranking, milestones = shown(at, 0), shown(at, 1)
+    assert len(ranking) == 34 and ranking["Hạng"].tolist()[:3] == ["1", "2", "3"]
+    assert milestones["Mốc"].tolist() == ["2030", "2045 (tầm nhìn)"]
+    assert all(g.endswith(" năm") or g == "0" for g in milestones["Còn cách"])
+
+
+def test_province_page_shows_the_2045_vision(monkeypatch, demo_db):
+    at = run_page(monkeypatch, demo_db, "province", province="66", lang="en")
+    milestones = pd.concat([shown(at, n) for n in range(len(at.table))])
+    assert "2045 (vision)" in set(milestones["Milestone"])
+    gaps = milestones[milestones["Target"].str.endswith("%")]["Distance"]
+    assert all(g == "0" or g == "–" or g.endswith(" pp") for g in gaps)
+
+
+def test_admin_page_headers_are_words(monkeypatch, small_db):
+    at = run_page(monkeypatch, small_db, "admin", lang="en")
+    headers = set(shown(at).columns) | set(at.dataframe[0].value.columns)
+    assert {"Username", "Role", "When (UTC)", "Who"} <= headers
+    assert not {"username", "role", "at", "at_utc", "created_at", "submission_id"} & headers

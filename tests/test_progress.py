@@ -2,6 +2,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicators.catalogue import Indicator, Target, catalogue
 from indicators.progress import PROGRESS, ProgressConfig, achieved, assess, next_target
@@ -100,7 +102,9 @@ def test_annual_series_without_data_after_baseline_falls_back():
 
 def test_thresholds_are_configuration():
     pts = [(2026.0, 92.0), (2026.5, 93.0)]          # R = 0.67
-    assert assess(pts, target(), COVERAGE, ProgressConfig(on_track=0.5)).status == "on_track"
+    assert assess(pts, target(), COVERAGE, ProgressConfig(acceleration=0.7)).status == "limited_progress"
+    fast = [(2026.0, 92.0), (2026.5, 94.0)]         # R = 1.35
+    assert assess(fast, target(), COVERAGE, ProgressConfig(on_track=1.5)).status == "acceleration_needed"
     assert PROGRESS.on_track == 0.95 and PROGRESS.acceleration == 0.60
 
 
@@ -110,3 +114,66 @@ def test_next_target():
     assert next_target(ts, 2027.5).year == 2030
     assert next_target(ts, 2032.0).year == 2030
     assert next_target([], 2026.0) is None
+
+
+def test_overdue_target_not_met_is_not_achieved():
+    # 2026 target (> 95), data reach 2026-12 (t = 2027.0, the due date) at 94: overdue, with the gap
+    a = assess([(2026.0, 92.0), (2026.5, 93.0), (2027.0, 94.0)], target(), COVERAGE)
+    assert a.status == "not_achieved" and a.gap == pytest.approx(1.0) and a.ratio is None
+    assert a.projected_year > 2027.0                  # reached later, if at all: never "on time"
+    # no data in or after the baseline year's trend but past the target year: the old R = +inf case
+    late = assess([(2028.0, 90.0), (2029.0, 92.0)], target(), COVERAGE)
+    assert late.status == "not_achieved"
+    # met later than due: achieved; one month before the due date: still graded by its pace
+    assert assess([(2026.0, 92.0), (2027.0, 94.0), (2027.5, 95.5)], target(), COVERAGE).status == "achieved"
+    assert assess([(2026.0, 92.0), (2026 + 11 / 12, 94.9)], target(), COVERAGE).status == "on_track"
+
+
+def test_one_value_past_the_target_is_achieved():
+    a = assess([(2026.5, 96.0)], target(), COVERAGE)
+    assert a.status == "achieved" and a.projected_year == 2026.5
+    assert assess([(2026.5, 94.0)], target(), COVERAGE).status == "insufficient_data"
+    assert assess([(2027.0, 94.0)], target(), COVERAGE).status == "not_achieved"   # overdue needs no trend
+
+
+def test_hundred_percent_tolerance_does_not_cover_a_falling_series():
+    t = target(">=", 100.0, year=2030)
+    falling = assess([(2026.0, 99.8), (2026.5, 99.6)], t, COVERAGE)
+    assert falling.status == "deterioration" and falling.projected_year is None
+    assert assess([(2026.0, 99.6), (2026.5, 99.6)], t, COVERAGE).status == "achieved"      # flat
+    assert assess([(2026.5, 99.7)], t, COVERAGE).status == "achieved"                      # nothing says falling
+    assert assess([(2026.0, 99.9), (2026.5, 100.0)], t, COVERAGE).status == "achieved"
+
+
+def test_fallback_baseline_says_since_when():
+    a = assess([(2022.0, 73.6), (2024.0, 74.5), (2026.0, 74.8)], LIFE.targets[0], LIFE)
+    assert a.trend_since == 2021                       # 2021 ends at 2022.0
+    monthly = assess([(2026.0, 92.0), (2026.5, 93.0)], target(), COVERAGE)
+    assert monthly.trend_since is None                 # baseline in the plan's baseline year (2025-12)
+
+
+def test_on_track_means_reaching_the_target_by_its_year():
+    # annual 90 -> 90.95 against 95 by 2030: R = 0.971 (>= 0.95), but the pace reaches 95 in 2031
+    a = assess([(2026.0, 90.0), (2027.0, 90.95)], target(">=", 95.0, year=2030), COVERAGE)
+    assert 0.95 <= a.ratio < 1 and a.projected_year > 2031.0 and a.status == "acceleration_needed"
+
+
+_series = st.lists(st.floats(min_value=1.0, max_value=100.0, allow_nan=False), min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_series, st.sampled_from([2026, 2027, 2030, 2045]), st.sampled_from([">", ">="]),
+       st.floats(min_value=50.0, max_value=100.0), st.integers(min_value=0, max_value=12))
+def test_projected_year_agrees_with_status(values, year, comparison, threshold, start):
+    """Never achieved with a projection in the future, never on track with one after the target
+    year, never "not achieved" before the target year has passed."""
+    points = [(2025.0 + (start + i) / 4, v) for i, v in enumerate(values)]
+    a = assess(points, target(comparison, threshold, year=year), COVERAGE)
+    due = year + 1.0
+    if a.status == "achieved":
+        assert a.projected_year is not None and a.projected_year <= a.latest[0]
+    if a.status == "on_track":
+        assert a.projected_year is not None and a.projected_year <= due + 1e-9
+    if a.status in ("acceleration_needed", "limited_progress", "deterioration", "not_achieved") and a.projected_year:
+        assert a.projected_year > due - 1e-9
+    assert (a.status == "not_achieved") == (a.latest[0] >= due - 1e-9 and a.status != "achieved")

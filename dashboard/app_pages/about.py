@@ -10,9 +10,10 @@ st.markdown(t("intro_about", lang))
 st.markdown(t("access_note", lang))
 cat = catalogue()
 st.subheader(t("all_targets", lang))
-st.dataframe(views.targets_table(cat, lang), hide_index=True, width="stretch")
+ui.table(views.targets_table(cat, lang))
 st.subheader(t("definitions", lang))
 for ind in cat.indicators:
-    st.markdown(f"**{ind.name(lang)}** ({fmt.unit_label(ind.unit, lang)}, `{ind.code}`): {ind.definition(lang)}")
+    st.markdown(f"**{ind.name(lang)}** ({fmt.unit_label(ind.unit, lang)}; {t('code', lang).lower()} `{ind.code}`): "
+                f"{ind.definition(lang)}")
 st.markdown(about_text.method(lang))
 st.markdown(about_text.SOURCES[lang])

@@ -1,7 +1,7 @@
 """Quản trị: the accounts and the audit log (admins only; the router lists it for them alone)."""
 import streamlit as st
 
-from dashboard import auth, ui
+from dashboard import auth, ui, views
 from pipelines import accounts
 from pipelines.messages import t
 
@@ -9,9 +9,9 @@ lang, db, version, info = ui.page("title_admin", require_data=False)
 if auth.current().role != "admin":
     st.stop()
 st.subheader(t("users", lang))
-st.dataframe(accounts.list_users(db), hide_index=True, width="stretch")
-st.caption("`nq72 user add|remove|passwd|list`")
+ui.table(views.users_table(accounts.list_users(db), lang))
+st.caption(t("cli_hint", lang))
 st.subheader(t("audit_log", lang))
-log = accounts.audit_log(db)
+log = views.audit_table(accounts.audit_log(db), lang)
 st.dataframe(log, hide_index=True, width="stretch")
 ui.csv_download(log, "nq72-audit", lang, key="audit_csv")

@@ -6,6 +6,7 @@ from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
 from indicators.periods import as_of
+from indicators.scorecard import assess_area
 from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_indicator")
@@ -22,6 +23,8 @@ highlight = choice("province", list(provinces["code"]), t("highlight", lang), de
 mine = as_of(values[values["indicator"] == code], month)
 st.header(ind.name(lang))
 st.caption(ind.definition(lang))
+if milestones := views.national_milestones(ind, lang):
+    st.markdown(f"**{t('national_milestones', lang)}**: {ui.plain(milestones)}")
 if mine.empty:
     st.info(t("no_values_for", lang))
     st.stop()
@@ -34,14 +37,15 @@ if last_national is not None:
     c1.metric(f"{t('national_aggregate', lang)} ({last_national['period']})",
               views.value_text(last_national["value"], ind, lang))
 c2.caption(t(f"aggregate_rule_{ind.across_areas}", lang))
-targets = card["target_value"].dropna()
-label = lambda s: t(f"status_{s}", lang)  # noqa: E731
-fig = charts.ranking_chart(card, names, ind, float(targets.iloc[0]) if len(targets) else None,
-                           None if last_national is None else float(last_national["value"]),
-                           ui.STATUS_STYLE, label, lang)
+fig = charts.ranking_chart(card, names, ind, None if last_national is None else float(last_national["value"]),
+                           highlight, ui.STATUS_STYLE, lang)
 source = ui.source_line(lang, mine["received_at"].max())
 ui.chart(fig, f"nq72-ranking-{code}-{month}", card.assign(province=card["area_code"].map(names)), source,
          lang, key="ranking")
+ui.table(views.ranking_table(card, names, ind, lambda s: ui.status_text(s, lang), lang), nowrap=[t("value", lang)])
+st.subheader(t("milestones_of", lang, name=names[highlight]))
+results = assess_area(mine[mine["area_code"] == highlight], ind, highlight)
+ui.milestones(ind, results, lang)
 series = views.chart_series(mine, ind)
 ui.chart(charts.trends_chart(series, names, national, highlight, ind, lang), f"nq72-trends-{code}",
          series[["area_code", "period", "value"]].assign(province=series["area_code"].map(names)), source,

@@ -5,6 +5,7 @@ from dashboard import charts, queries, ui, views
 from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
+from indicators.periods import reported_areas
 from indicators.scorecard import in_catalogue_order, status_counts
 from pipelines.messages import t
 
@@ -13,7 +14,9 @@ cat = catalogue()
 values = queries.province_values(db, version)
 month = ui.as_of_month(values, lang)
 card = queries.scorecard(db, version, month)
-st.caption(f"{t('as_of', lang)} {month} · {info['provinces']}/34 {t('n_provinces', lang).lower()} · "
+n_provinces = len(geography.provinces())
+st.caption(f"{t('as_of', lang)} {month} · "
+           f"{t('reported_this_period', lang, n=reported_areas(values, month), total=n_provinces)} · "
            + ui.source_line(lang, info["last_submission"]))
 label = lambda s: t(f"status_{s}", lang)  # noqa: E731
 st.caption(f"{t('legend', lang)}: " + " · ".join(ui.status_text(s, lang) for s in ui.STATUS_STYLE))
@@ -32,8 +35,7 @@ symbols = {s: style[1] for s, style in ui.STATUS_STYLE.items()}
 table = views.scorecard_table(card, cat, symbols, lang, None if sort_by == "name" else sort_by,
                               ui.flagged_keys(db, lang))
 shown = table.drop(columns="code").rename(columns={"name": t("province", lang)})
-st.dataframe(shown.style.map(ui.cell_style), hide_index=True,
-             width="stretch", height=36 * (len(shown) + 1) + 2)
+ui.table(shown, nowrap=True)
 left, right = st.columns([4, 1])
 left.caption(t("flag_marker", lang))
 with right:

@@ -36,7 +36,7 @@ for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicat
         ui.chart(charts.progress_chart(shown, results, ind, docs, lang), f"nq72-{code}-{ind.code}",
                  shown[["period", "value", "numerator", "denominator"]],
                  ui.source_line(lang, rows["received_at"].max(),
-                                "; ".join(dict.fromkeys(f"{docs[tg.source.document]} {tg.source.section}"
+                                "; ".join(dict.fromkeys(views.citation(docs[tg.source.document], tg.source.section, lang)
                                                         for tg, _ in results))),
                  lang, key=ind.code)
         if "commune" in ind.expected_levels:

@@ -23,7 +23,7 @@ ui.chart(charts.reporting_heatmap(monthly, measure, names, lang), f"nq72-{measur
          views.reporting_table(q["reporting"], names, lang), t("quality_source", lang), lang, key="heatmap")
 
 st.subheader(t("scores", lang))
-st.dataframe(views.scores_table(q["scores"], names, lang), hide_index=True, width="stretch")
+ui.table(views.scores_table(q["scores"], names, lang))
 
 st.subheader(t("flagged_values", lang))
 checks = sorted(q["flags"]["check_name"].unique())
@@ -34,11 +34,9 @@ table = views.flags_table(q["flags"], chosen, None if province == "all" else pro
 st.dataframe(table, hide_index=True, width="stretch")
 ui.csv_download(table, "nq72-quality-flags", lang, key="flags_csv")
 
-st.subheader("Data Docs (great-expectations)")
-docs = ui.data_docs(run)
+st.subheader(t("docs_heading", lang))
+docs = ui.data_docs(run, db)
 if docs is None:
     st.caption(t("no_docs", lang))
 else:
-    st.markdown(f"[{t('open_docs', lang)}]({docs.as_uri()}) · `{docs}`")
-    st.download_button(t("download_docs", lang), ui.zip_folder(docs.parents[2]), file_name="nq72-data-docs.zip",
-                       mime="application/zip", key="docs_zip")
+    ui.docs_view(docs, lang)

@@ -15,7 +15,8 @@ if version is None:
 today = settings.today()
 tasks = plan_tasks()
 board = task_board(tasks, queries.task_updates(db, version), today)
-plans = dict(zip(tasks["document"], tasks["document_vi"]))
+plans = views.plan_names(tasks, lang)
+st.caption(t("tasks_original", lang))
 documents = st.sidebar.multiselect(t("plan", lang), list(plans), default=list(plans), format_func=plans.get)
 units = st.sidebar.multiselect(t("lead_unit", lang), sorted(board["lead_unit"].unique()))
 states = st.sidebar.multiselect(t("state", lang), ["overdue", "due_soon", "on_schedule", "done"],
@@ -29,7 +30,7 @@ for col, state in zip((c2, c3, c4), ("overdue", "due_soon", "done")):
     col.metric(t(f"state_{state}", lang), int((shown["state"] == state).sum()))
 
 st.subheader(t("calendar", lang))
-st.table(views.reporting_calendar(board, queries.province_values(db, version), today, lang).set_index(t("deadline", lang)))
+ui.table(views.reporting_calendar(board, queries.province_values(db, version), today, lang))
 st.subheader(t("counts_per_unit", lang))
 st.dataframe(views.unit_counts(shown, lang), hide_index=True, width="stretch")
 

@@ -1,0 +1,164 @@
+"""Read an uploaded file in a separate process with a memory limit and a timeout, so that no file, and
+no bug in a parser, can take the server (or `nq72 ingest`) down with it.
+
+Workers are forked by multiprocessing's fork server, which imports the readers once: a read costs a
+fork (about 20 ms) instead of a new interpreter (about 1.5 s). In the worker, RLIMIT_AS caps the
+address space at what it has mapped at birth plus what its resident memory may still grow by, and
+Arrow allocates through malloc (its own allocator reserves a 1 GiB arena of address space at first
+use, which would use up the allowance without touching it). A worker that runs out of time or
+memory, or dies, becomes an UploadError like any other unreadable file."""
+from __future__ import annotations
+
+import io
+import logging
+import multiprocessing
+import os
+import resource
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
+from multiprocessing.context import ForkServerProcess, set_spawning_popen
+
+import pyarrow as pa
+
+from pipelines.problems import Problem, UploadError, file_problem
+
+LOG = logging.getLogger("nq72")
+# Imported once by the fork server so that no worker pays for them: the readers, and what pandas,
+# Arrow, calamine and the codecs import on first use.
+PRELOAD = ["pipelines.read", "pipelines.xlsx", "python_calamine", "pyarrow.pandas_compat", "pyarrow.vendored.version",
+           "encodings.cp437", "encodings.cp1252", "encodings.cp1258", "encodings.utf_16"]
+# A worker that fails this close to its address-space cap failed for want of memory.
+_NEAR_CAP_KB = 64 * 1024
+
+
+@dataclass
+class Reading:
+    """What one worker gave back: a value, or the problems that refuse the file."""
+
+    value: object
+    problems: list[Problem] | None
+    seconds: float
+    peak_mb: float | None  # the worker's peak resident memory; None when it did not live to say
+
+    def result(self):
+        """The value, or UploadError with the problems."""
+        if self.problems:
+            raise UploadError(self.problems)
+        return self.value
+
+
+def run(fn: Callable, *args, seconds: float, memory_mb: int) -> Reading:
+    """fn(*args) in a fresh worker. Its UploadError, a timeout or a lack of memory come back as
+    problems; any other exception is raised here."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)  # before the server starts
+    receive, send = multiprocessing.Pipe(duplex=False)
+    worker = _Worker(target=_work, args=(send, fn, args, memory_mb), daemon=True)
+    worker.start()
+    send.close()
+    started = time.perf_counter()
+    kind, value, peak = "died", None, None
+    try:
+        if receive.poll(seconds):
+            kind, value, peak = receive.recv()
+        else:
+            kind = "timeout"
+    except (EOFError, OSError):
+        pass  # died without a word
+    finally:
+        receive.close()
+        if kind in ("timeout", "died"):
+            worker.kill()
+            worker.join()
+        # A worker that has answered exits by itself; multiprocessing reaps it at the next start.
+    elapsed = time.perf_counter() - started
+    if kind == "value":
+        return Reading(value, None, elapsed, peak)
+    if kind == "problems":
+        return Reading(None, value, elapsed, peak)
+    if kind == "error":
+        raise value
+    LOG.warning("reading an upload: worker %s (exit code %s) after %.1f s", kind, worker.exitcode, elapsed)
+    problem = (file_problem("read_timeout", seconds=seconds) if kind == "timeout"
+               else file_problem("read_memory", memory_mb=memory_mb))
+    return Reading(None, [problem], elapsed, peak)
+
+
+def _work(send, fn: Callable, args: tuple, memory_mb: int) -> None:
+    """The worker: cap the memory, run fn, send (kind, value, peak MiB) back."""
+    cap = _cap_memory(memory_mb)
+    try:
+        reply = ("value", fn(*args))
+    except UploadError as exc:
+        reply = ("problems", exc.problems)
+    except MemoryError:
+        reply = ("memory", None)
+    except Exception:  # a bug: raised again in the parent
+        reply = (("memory", None) if _near(cap) else
+                 ("error", RuntimeError(f"reading the file failed in the worker:\n{traceback.format_exc()}")))
+    try:
+        send.send((*reply, _peak_mb()))
+    except MemoryError:  # the value itself did not fit
+        send.send(("memory", None, _peak_mb()))
+
+
+def _cap_memory(memory_mb: int) -> int | None:
+    """Cap the address space so that resident memory cannot grow past memory_mb; the cap in kB, or
+    None where /proc does not say what the worker holds (then only the timeout applies)."""
+    pa.set_memory_pool(pa.system_memory_pool())
+    status = _status()
+    if status is None:
+        return None
+    cap = status["VmSize"] + max(memory_mb * 1024 - status["VmRSS"], 0)
+    resource.setrlimit(resource.RLIMIT_AS, (cap * 1024, cap * 1024))
+    return cap
+
+
+def _near(cap: int | None) -> bool:
+    status = _status()
+    return cap is not None and status is not None and status["VmPeak"] > cap - _NEAR_CAP_KB
+
+
+def _status() -> dict[str, int] | None:
+    """VmSize, VmPeak, VmRSS... of this process in kB."""
+    try:
+        with open("/proc/self/status") as f:
+            return {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in f) if k.startswith("Vm")}
+    except OSError:
+        return None
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _Popen(popen_forkserver.Popen):
+    """The fork server's launcher, minus the parent's __main__: multiprocessing runs the parent's main
+    script again in every child (for `nq72 ingest`, importing the whole CLI: a second per file),
+    and the worker needs nothing from it. Otherwise as in the standard library."""
+
+    def _launch(self, process_obj):
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        prep_data.pop("init_main_from_path", None)
+        prep_data.pop("init_main_from_name", None)
+        buf = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        parent_w = os.dup(w)  # the child sees the parent die when this closes
+        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _Worker(ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _Popen(process_obj)
