@@ -122,7 +122,8 @@ def test_selection_lives_in_the_url(server, browser):
         page.wait_for_url("**lang=en**", timeout=30_000)
         wait_drawn(page)
         assert "indicator=life_expectancy" in page.url and "province=92" in page.url
-        assert "Life expectancy at birth" in page.inner_text("body")
+        # the rerun in English replaces the page's elements a moment after the URL changes
+        page.wait_for_selector("text=Life expectancy at birth", timeout=60_000)
     finally:
         page.close()
 
