@@ -195,10 +195,11 @@ def stations_table(communes: pd.DataFrame, province_names: dict[str, str], lang:
 
 
 def problems_table(problems: list, lang: str) -> pd.DataFrame:
-    """Row, column, value, reason: what the uploader has to fix."""
-    return pd.DataFrame({t("row", lang): [p.row for p in problems],
-                         t("column", lang): [p.column for p in problems],
-                         t("value", lang): [p.value for p in problems],
+    """Row, column, value, reason: what the uploader has to fix ("whole file" where no row applies,
+    never an empty cell: a table indexed on an all-empty column breaks in the browser)."""
+    return pd.DataFrame({t("row", lang): [str(p.row) if p.row else t("cli_whole_file", lang) for p in problems],
+                         t("column", lang): [p.column or "" for p in problems],
+                         t("value", lang): ["" if p.value is None else str(p.value)[:200] for p in problems],
                          t("reason", lang): [p.message(lang) for p in problems]})
 
 

@@ -33,6 +33,7 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 # Control characters no spreadsheet writes in a cell (tab, CR and LF excepted): NUL, C0, DEL, C1.
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _CONTROL = re.compile(CONTROL)
+_C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DELIMITERS = [",", ";", "\t", "|"]
 _LEGACY = ["cp1258", "cp1252", "latin_1"]
 
@@ -64,14 +65,15 @@ def parse_upload(content: bytes, name: str) -> RawTable:
         raise UploadError([file_problem("read_empty")])
     if content[:4] == b"PK\x03\x04" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         frame = _read_excel(content)
-        return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index)), controls=True)
+        return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index)), controls=True, lengths=True)
     text, encoding = decode(content)
     delimiter = _sniff_delimiter(text)
     _check_cell_count(text, delimiter)
     frame = _read_csv(text, delimiter)
-    # One scan of the whole text; the cells are searched only when it finds a control character.
+    # The cells are searched only when the whole text has a control character, or is long enough
+    # to hold a cell over the limit.
     return _finish(RawTable(name, frame, pd.Series(frame.index + 1, index=frame.index), encoding, delimiter),
-                   controls=_CONTROL.search(text) is not None)
+                   controls=_CONTROL.search(text) is not None, lengths=len(text) > MAX_CELL_CHARS)
 
 
 def size_problem(size: int) -> Problem | None:
@@ -116,8 +118,7 @@ def _nfc(text: str) -> str:
 
 def _control_share(text: str) -> float:
     sample = text[:65536]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
-    return bad / max(len(sample), 1)
+    return len(_C0.findall(sample)) / max(len(sample), 1)
 
 
 def _binary() -> UploadError:
@@ -204,7 +205,7 @@ def _check_zip(content: bytes) -> None:
         raise UploadError([file_problem("read_bad_excel")]) from None
 
 
-def _finish(table: RawTable, controls: bool) -> RawTable:
+def _finish(table: RawTable, controls: bool, lengths: bool) -> RawTable:
     frame = table.frame
     if frame.shape[1] > MAX_COLUMNS:
         raise UploadError([file_problem("read_too_many_columns", columns=frame.shape[1])])
@@ -217,19 +218,22 @@ def _finish(table: RawTable, controls: bool) -> RawTable:
         raise UploadError([file_problem("read_no_rows")])
     table.frame = frame
     table.rows = table.rows.loc[frame.index]
-    if problems := _cell_problems(frame, table.rows, controls):
+    if problems := _cell_problems(frame, table.rows, controls, lengths):
         raise UploadError(problems)
     return table
 
 
-def _cell_problems(frame: pd.DataFrame, rows: pd.Series, controls: bool) -> list[Problem]:
-    """Cells no spreadsheet writes: text over Excel's 32,767 characters and, if `controls`, control
-    characters (NUL...); each with its row and column (a header's without a row), MAX_PROBLEMS at most."""
+def _cell_problems(frame: pd.DataFrame, rows: pd.Series, controls: bool, lengths: bool) -> list[Problem]:
+    """Cells no spreadsheet writes: if `lengths`, text over Excel's 32,767 characters; if `controls`,
+    control characters (NUL...); each with its row and column (a header's without a row), MAX_PROBLEMS
+    at most."""
     problems = [_cell_problem(None, h, h) for h in frame.columns if _CONTROL.search(h)]
+    if not (controls or lengths):
+        return problems
     for i, header in enumerate(frame.columns):
         cells = frame.iloc[:, i].astype("str")
         bad = pd.Series(False, index=cells.index)
-        if (pc.max(pc.utf8_length(pa.array(cells))).as_py() or 0) > MAX_CELL_CHARS:  # one pass in Arrow
+        if lengths and (pc.max(pc.utf8_length(pa.array(cells))).as_py() or 0) > MAX_CELL_CHARS:  # one Arrow pass
             bad |= cells.str.len() > MAX_CELL_CHARS
         if controls:
             bad |= cells.str.contains(CONTROL, regex=True, na=False)

@@ -1,18 +1,19 @@
 """Read an uploaded file in a separate process with a memory limit and a timeout, so that no file, and
 no bug in a parser, can take the server (or `nq72 ingest`) down with it.
 
-Workers are forked by multiprocessing's fork server, which imports the readers once: a read costs a
-fork (about 20 ms) instead of a new interpreter (about 1.5 s). In the worker, RLIMIT_AS caps the
-address space at what it has mapped at birth plus what its resident memory may still grow by, and
-Arrow allocates through malloc (its own allocator reserves a 1 GiB arena of address space at first
-use, which would use up the allowance without touching it). A worker that runs out of time or
-memory, or dies, becomes an UploadError like any other unreadable file."""
+Workers are forked by multiprocessing's fork server, which imports the readers once: a read costs
+about 30 ms more than in process (bench/hostile.py), not a new interpreter's 1.5 s. In the worker,
+RLIMIT_AS caps the address space at what it has mapped at birth plus what its resident memory may
+still grow by (Arrow allocates through malloc there: read_server). The reply goes back with its
+large buffers (Arrow columns) as they are, not copied into one pickle. A worker that runs out of
+time or memory, or dies, becomes an UploadError like any other unreadable file."""
 from __future__ import annotations
 
 import io
 import logging
 import multiprocessing
 import os
+import pickle
 import resource
 import time
 import traceback
@@ -21,15 +22,13 @@ from dataclasses import dataclass
 from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
 from multiprocessing.context import ForkServerProcess, set_spawning_popen
 
-import pyarrow as pa
-
 from pipelines.problems import Problem, UploadError, file_problem
 
 LOG = logging.getLogger("nq72")
 # Imported once by the fork server so that no worker pays for them: the readers, and what pandas,
-# Arrow, calamine and the codecs import on first use.
-PRELOAD = ["pipelines.read", "pipelines.xlsx", "python_calamine", "pyarrow.pandas_compat", "pyarrow.vendored.version",
-           "encodings.cp437", "encodings.cp1252", "encodings.cp1258", "encodings.utf_16"]
+# Arrow, calamine and the codecs import on first use; read_server first, before Arrow.
+PRELOAD = ["pipelines.read_server", "pipelines.read", "pipelines.xlsx", "python_calamine", "pyarrow.pandas_compat",
+           "pyarrow.vendored.version", "encodings.cp437", "encodings.cp1252", "encodings.cp1258", "encodings.utf_16"]
 # A worker that fails this close to its address-space cap failed for want of memory.
 _NEAR_CAP_KB = 64 * 1024
 
@@ -62,7 +61,7 @@ def run(fn: Callable, *args, seconds: float, memory_mb: int) -> Reading:
     kind, value, peak = "died", None, None
     try:
         if receive.poll(seconds):
-            kind, value, peak = receive.recv()
+            kind, value, peak = _receive(receive)
         else:
             kind = "timeout"
     except (EOFError, OSError):
@@ -99,15 +98,29 @@ def _work(send, fn: Callable, args: tuple, memory_mb: int) -> None:
         reply = (("memory", None) if _near(cap) else
                  ("error", RuntimeError(f"reading the file failed in the worker:\n{traceback.format_exc()}")))
     try:
-        send.send((*reply, _peak_mb()))
+        _send(send, (*reply, _peak_mb()))
     except MemoryError:  # the value itself did not fit
-        send.send(("memory", None, _peak_mb()))
+        _send(send, ("memory", None, _peak_mb()))
+
+
+def _send(send, reply: tuple) -> None:
+    """The reply, its large buffers sent as they are rather than copied into one pickle (which
+    would double the worker's memory for a big file)."""
+    buffers: list[pickle.PickleBuffer] = []
+    header = pickle.dumps(reply, protocol=5, buffer_callback=buffers.append)
+    send.send((len(buffers), header))
+    for buffer in buffers:
+        send.send_bytes(buffer.raw())
+
+
+def _receive(receive) -> tuple:
+    count, header = receive.recv()
+    return pickle.loads(header, buffers=[receive.recv_bytes() for _ in range(count)])
 
 
 def _cap_memory(memory_mb: int) -> int | None:
     """Cap the address space so that resident memory cannot grow past memory_mb; the cap in kB, or
     None where /proc does not say what the worker holds (then only the timeout applies)."""
-    pa.set_memory_pool(pa.system_memory_pool())
     status = _status()
     if status is None:
         return None

@@ -18,21 +18,22 @@ from xml.parsers import expat
 
 from pipelines.problems import UploadError, file_problem
 
-# The grid calamine builds (32 bytes a cell) and pandas boxes: ~0.5 GiB and ~5 s at this size.
-MAX_CELLS = 2_000_000
+# The grid calamine builds (32 bytes a cell) and pandas boxes: ~0.3 GiB and 2-5 s at this size
+# (about 110,000 rows of the template); a larger sheet would not be read within the time limit.
+MAX_CELLS = 1_000_000
 # A range of more than this many cells, fewer than 1 in SPARSE of them holding data, has stray cells.
 SPARSE_FROM, SPARSE = 100_000, 8
 MAX_SHARED_STRINGS, MAX_SHARED_MB = 2_000_000, 64
-# Tags in a sheet's XML: a sheet of MAX_CELLS cells writes about 5 a cell; 20 million nested empty
-# elements around 8 cells would keep calamine parsing for 10 s.
-MAX_TAGS = 8 * MAX_CELLS
+# Tags in a sheet's XML: a full sheet writes 5 or 6 a cell; millions of elements nested around a
+# handful of cells are there only to keep calamine parsing.
+MAX_TAGS = 16 * MAX_CELLS
 _PIECE = 1 << 20
 _MAX_TAG = 1 << 20
 
 # As Excel, LibreOffice, openpyxl and xlsxwriter write a cell: the reference first, in double quotes.
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _EMPTY_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*/>')  # a style and no value: skipped
-_CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r")
+_ODD_CELL = re.compile(rb"<c[>/\t\n\r]")  # a cell tag without attributes, or not followed by a space
 _PREFIXED_CELL = re.compile(rb"<[^\s<>!?/]+:c[\s/>]")
 _SHARED_STRING = re.compile(rb"<(?:[^\s<>!?/]+:)?si[\s/>]")
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
@@ -118,7 +119,7 @@ def _measure_fast(xml, sheet: str) -> Extent:
         if tags > MAX_TAGS:
             raise UploadError([file_problem("read_sheet_markup", sheet=sheet, limit=MAX_TAGS)])
         refs = _CELL.findall(piece)
-        if (sum(piece.count(tag) for tag in _CELL_TAGS) != len(refs) or b"<!" in piece
+        if (piece.count(b"<c ") != len(refs) or _ODD_CELL.search(piece) or b"<!" in piece
                 or (b":c" in piece and _PREFIXED_CELL.search(piece))):
             raise _Irregular
         if b"/>" in piece and (empty := _EMPTY_CELL.findall(piece)):

@@ -25,6 +25,7 @@ import pytest
 
 from pipelines.accounts import operator
 from pipelines.ingest import check_upload
+from pipelines.problems import UploadError
 from pipelines.store import Store, audit, submissions
 from pipelines.submit import submit
 from tests.conftest import HEADER, TODAY, csv_bytes
@@ -253,15 +254,15 @@ def checked(files) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def cli(files) -> dict:
     """`nq72 ingest --json` over every hostile file in one run (watched like the harness' children)."""
-    out = files / "cli.json"
-    with open(out, "wb") as stdout:
+    out, err = files / "cli.json", files / "cli.err"
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
         proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", "--db", str(files / "cli.duckdb"),
-                                 "--json", *[str(files / n) for n in HOSTILE]], cwd=ROOT, stdout=stdout,
-                                stderr=subprocess.DEVNULL)
+                                 "--json", *[str(files / n) for n in HOSTILE]], cwd=ROOT, stdout=stdout, stderr=stderr)
         watched = watch(proc.pid)
+        proc.returncode = watched["exit"]  # reaped by watch()
     text = out.read_text(encoding="utf-8")
     reports = {r["file"]: r for r in json.loads(text)["files"]} if text.strip() else {}
-    return {**watched, "files": reports}
+    return {**watched, "stderr": err.read_text(errors="replace")[-2000:], "files": reports}
 
 
 def _counts(db: Path) -> list[int]:
@@ -336,6 +337,16 @@ def test_cells_without_references_are_placed_like_calamine_places_them():
     row = b'<row r="3">' + b"<c><v>1</v></c>" * 60 + b"</row>"  # 60 columns: refused for their number
     _, problems, _ = check_upload(workbook(TABLE + row), "f.xlsx", today=TODAY)
     assert [p.key for p in problems] == ["read_too_many_columns"]
+
+
+def test_a_sheet_too_big_for_calamine_is_sent_to_csv():
+    from pipelines import xlsx
+
+    dense = xlsx.Extent(cells=1_200_000, rows=200_001, columns=6, used=set(range(1, 7)))
+    with pytest.raises(UploadError) as refused:
+        xlsx.judge(dense, "nq72", max_columns=50)
+    assert refused.value.problems[0].key == "read_sheet_too_big"
+    assert "A1:F200001" in refused.value.problems[0].message_en and "CSV" in refused.value.problems[0].message_vi
 
 
 def test_the_fast_and_the_exact_measure_agree_on_a_real_workbook():

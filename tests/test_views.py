@@ -196,3 +196,11 @@ def test_table_cells_show_as_typed(cell, shown):
     from dashboard.ui import cell_text
 
     assert cell_text(cell) == shown
+
+
+def test_problems_table_names_the_whole_file_instead_of_an_empty_row():
+    from pipelines.problems import Problem
+
+    table = views.problems_table([Problem(None, None, None, "read_empty", {}),
+                                  Problem(3, "value", "150", "read_empty", {})], "vi")
+    assert list(table.iloc[:, 0]) == ["cả tệp", "3"] and list(table.iloc[:, 1]) == ["", "value"]
