@@ -21,6 +21,9 @@ os.environ["NQ72_QUALITY_AFTER_INGEST"] = "0"
 # Log-in is on by default; tests that are not about it run as on a local demo.
 os.environ["NQ72_AUTH"] = "off"
 TODAY = dt.date(2026, 11, 22)
+CHROMIUM = os.environ.get("NQ72_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 OPERATOR = operator("test")
 
 
@@ -88,3 +91,14 @@ def demo_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path, today=TODAY)
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Debian Chromium per test module (browsers cannot be downloaded here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -4,20 +4,16 @@ Every page is opened, waited for until the script has finished and every chart i
 for error elements, and saved as a full-page PNG in tests/artifacts/ for a person to look at."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import HEADER, csv_bytes
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, HEADER, csv_bytes  # noqa: F401 - re-exported to the other browser tests
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = os.environ.get("NQ72_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {"overview": "/", "province": "/tinh?province=66", "indicator": "/chi-tieu?indicator=doctors_per_station",
          "stations": "/tram-y-te?province=66", "quality": "/chat-luong", "tasks": "/nhiem-vu", "upload": "/tai-du-lieu",
          "about": "/gioi-thieu"}
@@ -48,16 +44,6 @@ def server(served_db):
     yield url
     proc.terminate()
     proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def wait_drawn(page, timeout: int = 60_000) -> None:

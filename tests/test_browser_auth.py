@@ -17,7 +17,7 @@ import pytest
 from pipelines import accounts, store
 from pipelines import export as exporter
 from tests.conftest import HEADER, TODAY, csv_bytes, load
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, export_view_text, start_server, wait_drawn
+from tests.test_browser import export_view_text, start_server, wait_drawn
 
 pytestmark = pytest.mark.browser
 PASSWORD = 'input[type="password"]'
@@ -36,16 +36,6 @@ def served(tmp_path_factory):
     yield db, url
     proc.terminate()
     proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def opened(browser, url: str, **kw):

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, wait_drawn
+from tests.test_browser import ARTIFACTS, wait_drawn
 from tests.test_dashboard import like_make_run
 
 pytestmark = pytest.mark.browser
@@ -63,16 +63,6 @@ def served(demo_db, tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def visit(browser, url: str, width: int = 1400):

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.test_browser import browser, start_server, wait_drawn  # noqa: F401 - browser is a fixture
+from tests.test_browser import start_server, wait_drawn
 from tests.test_hostile import stray_cell
 
 pytestmark = pytest.mark.browser
