@@ -13,23 +13,11 @@ import pyarrow.compute as pc
 
 from data import geography
 from indicators.periods import parse_periods
+from pipelines import layout
 from pipelines.problems import Problem, UploadError, file_problem
 from pipelines.read import RawTable
 
-# Canonical column -> accepted spellings (folded: lower case, no diacritics, '_' for spaces).
-HEADERS = {
-    "indicator": ["indicator", "chi_tieu", "ma_chi_tieu", "indicator_code"],
-    "area_code": ["area_code", "ma_dvhc", "ma_don_vi", "ma_dia_ban", "code"],
-    "area_name": ["area_name", "ten_dvhc", "ten_don_vi", "ten_dia_ban"],
-    "period": ["period", "ky", "ky_bao_cao"],
-    "value": ["value", "gia_tri"],
-    "numerator": ["numerator", "tu_so"],
-    "denominator": ["denominator", "mau_so"],
-    "note": ["note", "ghi_chu"],
-}
-# Columns the template adds for people to read; accepted and ignored.
-IGNORED = {"indicator_name", "ten_chi_tieu", "unit", "don_vi_tinh"}
-_LOOKUP = {alias: canon for canon, aliases in HEADERS.items() for alias in aliases}
+HEADERS, IGNORED, _LOOKUP = layout.LONG_HEADERS, layout.IGNORED, layout.LONG_LOOKUP
 
 
 @dataclass

@@ -14,19 +14,12 @@ import pandera.pandas as pa
 from data import geography
 from indicators.periods import parse_period
 from indicators.tasks import plan_tasks
+from pipelines import layout
 from pipelines.normalise import canonical_frame
 from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
 from pipelines.read import RawTable
 
-HEADERS = {
-    "task_id": ["task_id", "ma_nhiem_vu", "nhiem_vu"],
-    "period": ["period", "ky", "ky_bao_cao"],
-    "status": ["status", "trang_thai", "tinh_trang"],
-    "note": ["note", "ghi_chu", "ket_qua"],
-    "evidence_url": ["evidence_url", "minh_chung", "link", "duong_dan"],
-    "unit": ["unit", "don_vi", "don_vi_bao_cao"],
-}
-_LOOKUP = {alias: canon for canon, aliases in HEADERS.items() for alias in aliases}
+HEADERS, _LOOKUP = layout.TASK_HEADERS, layout.TASK_LOOKUP
 STATUS_WORDS = {
     "not_started": ["not_started", "not started", "chưa bắt đầu", "chua bat dau", "chưa thực hiện", "chua thuc hien"],
     "in_progress": ["in_progress", "in progress", "đang thực hiện", "dang thuc hien", "đang triển khai"],
