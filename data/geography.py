@@ -32,15 +32,20 @@ _ALIASES = {"hcm": "79", "tphcm": "79", "sai gon": "79", "ho chi minh city": "79
 
 def fold(name: object) -> str:
     """Case-, diacritic- and prefix-insensitive key: 'TP. Hồ Chí Minh' -> 'ho chi minh'."""
-    s = unicodedata.normalize("NFD", str(name)).replace("đ", "d").replace("Đ", "D")
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
-    s = re.sub(r"[.,_\-–()/]+", " ", s)
-    s = re.sub(r"\s+", " ", s).strip()
+    s = _fold_typed(name)
     for prefix in _PREFIXES:
         if s.startswith(prefix) and len(s) > len(prefix):
             s = s[len(prefix):]
             break
     return s
+
+
+def _fold_typed(name: object) -> str:
+    """fold() keeping the type prefix: 'Xã Tân Tiến' -> 'xa tan tien', unlike 'Phường Tân Tiến'."""
+    s = unicodedata.normalize("NFD", str(name)).replace("đ", "d").replace("Đ", "D")
+    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
+    s = re.sub(r"[.,_\-–()/]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,7 @@ def match_name(name: str, province_code: str | None = None) -> NameMatch:
         return NameMatch(current[key])
     if province_code is None and key in former:
         return NameMatch(None, f"former:{former[key]}")
-    hits = _commune_keys().get((province_code or "*", key), [])
+    hits = commune_candidates(name, province_code)
     if len(hits) == 1:
         return NameMatch(hits[0])
     if len(hits) > 1:
@@ -137,6 +142,34 @@ def match_name(name: str, province_code: str | None = None) -> NameMatch:
     if key in former:
         return NameMatch(None, f"former:{former[key]}")
     return NameMatch(None, "unknown")
+
+
+def commune_candidates(name: str, province_code: str | None = None) -> list[str]:
+    """Codes of the communes a name may mean (within a province when given). A name written with
+    its type keeps only communes of that type ('Xã Tân Tiến' is not 'Phường Tân Tiến'), and one
+    written with its diacritics only those spelt so ('Vĩnh Hưng' is not 'Vinh Hưng')."""
+    hits = _commune_keys().get((province_code or "*", fold(name)), [])
+    names = _commune_names()
+    for key in (_fold_typed, lambda n: unicodedata.normalize("NFC", str(n)).strip().casefold()):
+        if len(hits) > 1:
+            hits = [c for c in hits if key(names[c]) == key(name)] or hits
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _commune_names() -> dict[str, str]:
+    return dict(zip(communes()["code"], communes()["name"]))
+
+
+def province_code(text: object) -> str | None:
+    """The province a cell names, by code ('1', '01') or by its current name; None if none."""
+    s = str(text).strip()
+    if s.endswith(".0"):
+        s = s[:-2]
+    if s.isdigit():
+        code = s.zfill(2)
+        return code if code in _province_codes() else None
+    return _province_keys()[0].get(fold(s))
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,7 @@ pipelines.submit (the one door for writes) calls this outside any lock."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -59,9 +59,15 @@ def check_upload(content: bytes, name: str, *, scope_province: str | None = None
 
 def _check_tasks(table, today: dt.date) -> tuple[pd.DataFrame | None, list[Problem], int]:
     rows_, raw = task_updates.normalise(table)  # unchecked
-    problems, total = task_updates.check(rows_, raw, table.rows, today)
+    # Checked by record position (one per record, in sheet order), then told the sheet and row of
+    # each: two sheets share row numbers.
+    position = pd.Series(range(len(table.rows)), index=table.rows.index)
+    problems, total = task_updates.check(rows_, raw, position, today)
     if problems:
-        return None, problems, total
+        sheets = getattr(table, "sheets", None)
+        rows, sheet = table.rows.to_numpy(), (None if sheets is None else sheets.to_numpy())
+        return None, [replace(p, row=int(rows[p.row]), sheet=None if sheet is None else str(sheet[p.row]))
+                      for p in problems], total
     rows = rows_.drop(columns="period_start").assign(row_number=table.rows.astype("int32")).reset_index(drop=True)
     rows.attrs["kind"] = "tasks"
     return rows, [], 0

@@ -1,9 +1,19 @@
 """Turn a RawTable of strings into typed columns: canonical headers, codes, periods, numbers.
 
+Two layouts (pipelines.layout tells them by the header): long, one row per indicator, area and
+period; wide, one row per area and period and one column per indicator, melted here into long
+rows (one per filled cell) that keep the spreadsheet row and the column's own heading.
+
 Parsing runs on unique values (codes and periods repeat) or on whole columns (numbers), never
-row by row in Python. What cannot be parsed becomes null here and a named problem in schema.py."""
+row by row in Python. What cannot be parsed becomes null here and a named problem in schema.py.
+
+Periods: a date cell is the month it falls in ('2026-10' from a cell formatted mm/yyyy,
+'2026-10-15' or '15/10/2026', day first as Vietnamese Windows writes it, are both October 2026);
+a quarterly or yearly indicator given a date is then refused by the granularity rule.
+Numbers: see parse_numbers."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,28 +22,44 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data import geography
+from indicators.catalogue import catalogue
 from indicators.periods import parse_periods
 from pipelines import layout
 from pipelines.problems import Problem, UploadError, file_problem
 from pipelines.read import RawTable
 
 HEADERS, IGNORED, _LOOKUP = layout.LONG_HEADERS, layout.IGNORED, layout.LONG_LOOKUP
+# The columns a wide file may hold besides one column per indicator.
+WIDE_COLUMNS = ["area_code", "area_name", "province", "period", "note"]
+# Dots grouping thousands: '184.000', '1.000.000' (never '0.947': a first group of 0 is a decimal).
+_DOT_GROUPED = r"^[+-]?[1-9]\d{0,2}(?:\.\d{3})+$"
+# Two or more commas can only group thousands ('1,000,000'); one comma is a decimal comma.
+_COMMA_GROUPED = r"^[+-]?[1-9]\d{0,2}(?:,\d{3}){2,}$"
+# How a workbook's number cell arrives (Python's float text): one dot, last digit not 0. In a
+# workbook '2.345' is that number; only a text cell can hold '184.000' or '1.000.000'.
+_FLOAT_TEXT = r"^[+-]?\d+\.\d*[1-9]$"
+_DROPPED = re.compile(f"[\\s{layout.INVISIBLE}{layout.SPACES}%]")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: 00:00(?::00)?)?$")
 
 
 @dataclass
 class Normalised:
-    """Typed columns (`frame`) next to the original text (`raw`, canonical headers), same index."""
+    """Typed columns (`frame`) next to the original text (`raw`, canonical headers), same index;
+    the spreadsheet row of each record, its sheet (workbooks) and, in a wide file, the heading of
+    the column its value came from."""
 
     frame: pd.DataFrame
     raw: pd.DataFrame
     rows: pd.Series
+    sheets: pd.Series | None = None
+    headings: pd.Series | None = None
 
 
 def canonical_headers(columns: list[str]) -> tuple[dict[str, str], list[Problem]]:
     """Map the file's headers to canonical names; report unknown, repeated and missing ones."""
     mapping, problems, seen = {}, [], {}
     for col in columns:
-        key = geography.fold(col).replace(" ", "_")
+        key = layout.heading_key(col)
         canon = _LOOKUP.get(key)
         if canon is None and key not in IGNORED:
             problems.append(file_problem("header_unknown", column=col, header=col, columns=", ".join(HEADERS)))
@@ -41,12 +67,33 @@ def canonical_headers(columns: list[str]) -> tuple[dict[str, str], list[Problem]
             problems.append(file_problem("header_repeated", column=col, header=col, first=seen[canon]))
         elif canon:
             mapping[col], seen[canon] = canon, col
-    for need in ("indicator", "period", "value"):
-        if need not in seen:
-            problems.append(file_problem("header_missing", column=need, header=need, alias=HEADERS[need][1]))
+    problems += _missing(seen, ("indicator", "period", "value"))
+    return mapping, problems
+
+
+def wide_headers(columns: list[str]) -> tuple[dict[str, str], dict[str, str], list[Problem]]:
+    """(area/period columns -> canonical name, indicator columns -> indicator code, problems)."""
+    mapping, indicators, problems, seen = {}, {}, [], {}
+    for col in columns:
+        key = layout.heading_key(col)
+        canon = _LOOKUP.get(key) if _LOOKUP.get(key) in WIDE_COLUMNS else None
+        canon = canon or layout.indicator_for_heading(col)
+        if canon is None and key not in IGNORED:
+            known = ", ".join(WIDE_COLUMNS + [i.code for i in catalogue().indicators])
+            problems.append(file_problem("header_unknown", column=col, header=col, columns=known))
+        elif canon and canon in seen:
+            problems.append(file_problem("header_repeated", column=col, header=col, first=seen[canon]))
+        elif canon:
+            (mapping if canon in WIDE_COLUMNS else indicators)[col], seen[canon] = canon, col
+    return mapping, indicators, problems + _missing(seen, ("period",))
+
+
+def _missing(seen: dict[str, str], needed: tuple[str, ...]) -> list[Problem]:
+    problems = [file_problem("header_missing", column=need, header=need, alias=HEADERS[need][1])
+                for need in needed if need not in seen]
     if "area_code" not in seen and "area_name" not in seen:
         problems.append(file_problem("header_missing_area", column="area_code"))
-    return mapping, problems
+    return problems
 
 
 def canonical_frame(frame: pd.DataFrame, mapping: dict[str, str], columns: list[str]) -> pd.DataFrame:
@@ -58,30 +105,68 @@ def canonical_frame(frame: pd.DataFrame, mapping: dict[str, str], columns: list[
     return raw[columns]
 
 
-def parse_numbers(text: pd.Series) -> pd.Series:
-    """'94,7', '94.7 %', '1.234,5', '1,234.5' -> float; blanks -> NaN; garbage -> NaN.
+def melt_wide(table: RawTable, mapping: dict[str, str], indicators: dict[str, str], scope_province: str | None,
+              from_workbook: bool) -> Normalised:
+    """One long record per filled indicator cell, in sheet order (row, then column), with the
+    spreadsheet row, sheet and heading of each cell. Areas and periods are typed once per line
+    and then repeated for its cells, so a wide value costs no more than a long one."""
+    records = canonical_frame(table.frame, mapping, WIDE_COLUMNS)
+    places = _typed_places(records, scope_province)
+    cells = table.frame[list(indicators)]
+    filled = np.column_stack([pc.not_equal(pc.utf8_trim_whitespace(pa.array(cells.iloc[:, j].astype("string[pyarrow]").array)),
+                                           "").to_numpy(zero_copy_only=False) for j in range(cells.shape[1])])
+    rec, col = np.nonzero(filled)  # row-major: a line's cells in column order
+    if len(rec) == 0:
+        raise UploadError([file_problem("upload_wide_empty")])
+    codes, headings = list(indicators.values()), np.array(list(indicators), dtype=object)
+    raw = records.take(rec).reset_index(drop=True)
+    raw["indicator"] = pd.Categorical.from_codes(col, categories=codes)
+    raw["value"] = cells.to_numpy(dtype=object)[rec, col]
+    raw["numerator"] = raw["denominator"] = pd.Categorical.from_codes(np.zeros(len(rec), dtype=np.int8), categories=[""])
+    frame = places.iloc[rec].reset_index(drop=True)
+    frame["indicator"] = pd.Categorical.from_codes(col, categories=codes)
+    frame["value"] = parse_numbers(raw["value"], from_workbook)
+    frame["numerator"] = frame["denominator"] = np.full(len(rec), np.nan)
+    sheets = getattr(table, "sheets", None)
+    return Normalised(frame, raw[list(HEADERS)], pd.Series(table.rows.to_numpy()[rec], index=raw.index),
+                      None if sheets is None else pd.Series(sheets.to_numpy()[rec], index=raw.index),
+                      pd.Series(pd.Categorical.from_codes(col, categories=headings), index=raw.index))
 
-    Fast path: Arrow parses a clean column at C speed; only a column with commas, '%' or
-    garbage takes the slower pandas path."""
+
+def parse_numbers(text: pd.Series, from_workbook: bool = False) -> pd.Series:
+    """'94,7', '94.7 %', '1.234,5', '1,234.5' -> float; '184.000', '1.000.000', '184 000' (spaces,
+    NBSP or narrow NBSP between groups) -> thousands; blanks -> NaN; garbage, inf, nan -> NaN.
+
+    With `from_workbook`, a text Python could write for a number cell ('2.345') is that number.
+    Fast path: Arrow parses a clean column at C speed; only a column with commas, '%', grouped
+    thousands or garbage takes the slower pandas path."""
     arr = pc.utf8_trim_whitespace(pa.array(text.astype("string[pyarrow]").array))
     arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
-    try:
-        return pd.Series(pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False), index=text.index)
-    except pa.ArrowInvalid:
-        pass
-    s = text.astype("string").str.strip()
-    parsed = pd.to_numeric(s, errors="coerce")  # may come back as nullable Int64
-    out = pd.Series(parsed.to_numpy(dtype="float64", na_value=np.nan), index=s.index)
-    todo = out.isna() & s.ne("") & s.notna()
-    if todo.any():
-        t = s[todo].str.replace(r"[\s\u00a0%]", "", regex=True)
-        both = t.str.contains(",", regex=False) & t.str.contains(".", regex=False)
-        comma_last = t.str.rfind(",") > t.str.rfind(".")
-        t = t.mask(both & comma_last, t.str.replace(".", "", regex=False))
-        t = t.mask(both & ~comma_last, t.str.replace(",", "", regex=False))
-        t = t.str.replace(",", ".", regex=False)
-        out[todo] = pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    return out
+    grouped = pc.match_substring_regex(arr, _DOT_GROUPED)
+    if from_workbook:
+        grouped = pc.and_(grouped, pc.invert(pc.match_substring_regex(arr, _FLOAT_TEXT)))
+    if not pc.any(grouped).as_py():
+        try:
+            return _finite(pd.Series(pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False), index=text.index))
+        except pa.ArrowInvalid:
+            pass
+    s = text.astype("string").fillna("").str.replace(_DROPPED, "", regex=True)
+    dots = s.str.match(_DOT_GROUPED).fillna(False)
+    if from_workbook:
+        dots &= ~s.str.match(_FLOAT_TEXT).fillna(False)
+    s = s.mask(dots, s.str.replace(".", "", regex=False))
+    s = s.mask(s.str.match(_COMMA_GROUPED).fillna(False), s.str.replace(",", "", regex=False))
+    both = s.str.contains(",", regex=False) & s.str.contains(".", regex=False)
+    comma_last = s.str.rfind(",") > s.str.rfind(".")
+    s = s.mask(both & comma_last, s.str.replace(".", "", regex=False))
+    s = s.mask(both & ~comma_last, s.str.replace(",", "", regex=False))
+    s = s.str.replace(",", ".", regex=False)
+    parsed = pd.to_numeric(s.replace("", pd.NA), errors="coerce")  # may come back as nullable Int64
+    return _finite(pd.Series(parsed.to_numpy(dtype="float64", na_value=np.nan), index=text.index))
+
+
+def _finite(values: pd.Series) -> pd.Series:
+    return values.where(np.isfinite(values.to_numpy()), np.nan)
 
 
 def map_categories(values: pd.Series, fn) -> pd.Categorical:
@@ -97,38 +182,91 @@ def normalise(table: RawTable, scope_province: str | None = None) -> Normalised:
 
     Codes, names and periods become Categoricals: a million rows hold a few thousand distinct
     values, and every later check then works on the categories."""
-    mapping, problems = canonical_headers(list(table.frame.columns))
+    if getattr(table, "sheets", None) is not None:
+        table.frame = _merge_sheet_columns(table.frame)
+    columns = list(table.frame.columns)
+    from_workbook = table.delimiter is None
+    if layout.header_kind(columns) == "wide":
+        mapping, indicators, problems = wide_headers(columns)
+        if problems:
+            raise UploadError(problems)
+        return melt_wide(table, mapping, indicators, scope_province, from_workbook)
+    mapping, problems = canonical_headers(columns)
     if problems:
         raise UploadError(problems)
     raw = canonical_frame(table.frame, mapping, list(HEADERS))
+    frame = _typed_places(raw, scope_province)
+    frame["indicator"] = map_categories(raw["indicator"], lambda v: layout.clean_text(v).lower() or None)
+    for col in ("value", "numerator", "denominator"):
+        frame[col] = parse_numbers(raw[col], from_workbook)
+    return Normalised(frame, raw, table.rows, getattr(table, "sheets", None))
+
+
+def _merge_sheet_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """One column where sheets head the same column differently ('area_code' in one, 'Mã ĐVHC' in
+    another: the reader keeps both, each empty on the other's rows); a real repeat stays for
+    canonical_headers to report."""
+    groups: dict[str, list[int]] = {}
+    for i, col in enumerate(frame.columns):
+        key = layout.heading_key(col)
+        groups.setdefault(_LOOKUP.get(key) or layout.indicator_for_heading(col) or key, []).append(i)
+    drop = []
+    for positions in (p for p in groups.values() if len(p) > 1):
+        filled = frame.iloc[:, positions].ne("").to_numpy()
+        if (filled.sum(axis=1) <= 1).all():
+            first = positions[0]
+            for i in positions[1:]:
+                frame.isetitem(first, frame.iloc[:, first].where(~filled[:, positions.index(i)], frame.iloc[:, i]))
+            drop += positions[1:]
+    return frame.iloc[:, [i for i in range(frame.shape[1]) if i not in drop]] if drop else frame
+
+
+def _typed_places(raw: pd.DataFrame, scope_province: str | None) -> pd.DataFrame:
+    """Province, area (a name resolved within the row's province, else the uploader's), period, note."""
     frame = pd.DataFrame(index=raw.index)
-    frame["indicator"] = map_categories(raw["indicator"], lambda v: str(v).strip().lower() or None)
-    codes = map_categories(raw["area_code"], lambda v: geography.normalise_code(str(v)) or None)
+    frame["province"] = map_categories(raw["province"], lambda v: geography.province_code(layout.clean_text(v)))
+    codes = map_categories(raw["area_code"], lambda v: geography.normalise_code(layout.clean_text(v)) or None)
     if raw["area_name"].ne("").any():
-        code_obj = np.asarray(codes, dtype=object)
-        code_obj[pd.isna(code_obj)] = None
-        pairs = pd.Series(list(zip(raw["area_name"], code_obj)), index=raw.index)
-        name_code = map_categories(pairs, lambda p: _name_to_code(p[0], p[1], scope_province))
+        code_obj, prov_obj = (_objects(c) for c in (codes, frame["province"].array))
+        keys = pd.Series(list(zip(raw["area_name"], code_obj, prov_obj)), index=raw.index)
+        name_code = map_categories(keys, lambda k: _name_to_code(k[0], k[1], k[2] or scope_province))
         merged = np.where(pd.isna(code_obj), np.asarray(name_code, dtype=object), code_obj)
         frame["area_code"] = pd.Categorical(merged)
         frame["name_code"] = name_code
     else:
         frame["area_code"] = codes
         frame["name_code"] = pd.Categorical([None] * len(raw), categories=[])
-    periods = parse_periods(raw["period"].where(raw["period"].ne(""), None))
+    period_text = pd.Series(map_categories(raw["period"], _period_text), index=raw.index)
+    periods = parse_periods(period_text)
     frame[["period", "granularity", "period_start"]] = periods[["period", "granularity", "start"]]
-    for col in ("value", "numerator", "denominator"):
-        frame[col] = parse_numbers(raw[col])
     frame["note"] = raw["note"].astype("string").str.strip().replace("", pd.NA)
-    return Normalised(frame, raw, table.rows)
+    return frame
 
 
-def _name_to_code(name: str, code: str | None, scope_province: str | None) -> str:
-    """The code a name resolves to, or a marker 'ERR:<reason>' kept for the problem message."""
-    if not str(name).strip():
+def _objects(values) -> np.ndarray:
+    out = np.asarray(values, dtype=object)
+    out[pd.isna(out)] = None
+    return out
+
+
+def _period_text(text: str) -> str | None:
+    """A period cell ready for parse_periods: cleaned, a day-first date as its month."""
+    s = layout.clean_text(text)
+    if m := _DAY_FIRST.match(s):
+        return f"{m[3]}-{int(m[2]):02d}" if 1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31 else s
+    return s or None
+
+
+def _name_to_code(name: str, code: str | None, province: str | None) -> str:
+    """The code a name resolves to, or a marker 'ERR:<reason>' kept for the problem message
+    ('ERR:ambiguous:<province>', 'ERR:unknown:<province>' name the province searched in)."""
+    if not layout.clean_text(name):
         return code or "ERR:empty"
-    province = scope_province
     if code and len(code) == 5:
         province = geography.commune_province().get(code, province)
-    m = geography.match_name(name, province)
-    return m.code if m.code else f"ERR:{m.reason}"
+    m = geography.match_name(layout.clean_text(name), province)
+    if m.code:
+        return m.code
+    if m.reason in ("ambiguous", "unknown"):
+        return f"ERR:{m.reason}:{province or ''}"
+    return f"ERR:{m.reason}"

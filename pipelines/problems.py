@@ -17,6 +17,7 @@ class Problem:
     key: str               # a key of messages.TEXT
     # Plain str/int/float values for the key's {placeholders}; left out of the hash (a dict has none).
     params: dict = field(default_factory=dict, hash=False)
+    sheet: str | None = None  # the workbook sheet of `row`; None for a CSV or the whole file
 
     def message(self, lang: str = "vi") -> str:
         return t(self.key, lang, **self.params)
@@ -30,7 +31,7 @@ class Problem:
         return self.message("en")
 
     def to_json(self, lang: str = "en") -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value, "message_vi": self.message_vi,
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value, "message_vi": self.message_vi,
                 "message_en": self.message_en, "message": self.message(lang)}
 
 

@@ -1,25 +1,35 @@
 """Read an uploaded CSV or Excel file into a frame of strings, as Excel really writes them.
 
-Every cell stays text here; numbers, periods and codes are parsed in normalise.py. A file that
-cannot be read raises UploadError with a clear reason, never a parser traceback. The parsing runs in
-a worker process with a memory limit and a timeout (read_worker), after checks that refuse absurd
-files before any parser builds them (lines x columns of a CSV, the range of a sheet: xlsx)."""
+Every cell stays text here; numbers, periods and codes are parsed in normalise.py. The table need
+not start at row 1: its header is the first row that names known columns (layout.find_header),
+below any title block; a workbook is read sheet by sheet (every visible sheet holding a table) into
+one frame, each record with its sheet and row. Cells read as Excel shows them where calamine would
+lose it: a percent cell '94.7%', a date formatted as a month '2026-10', an error '#DIV/0!'; invisible
+characters pasted around codes are removed. A file that cannot be read raises UploadError with a
+clear reason, never a parser traceback. The parsing runs in a worker process with a memory limit
+and a timeout (read_worker), after checks that refuse absurd files before any parser builds them
+(lines x columns of a CSV, the range of every sheet read: xlsx)."""
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
 import re
 import unicodedata
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from pipelines import read_worker, xlsx
+from pipelines import layout, read_worker, xlsx
 from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
 from pipelines.settings import settings
 
@@ -36,17 +46,33 @@ _CONTROL = re.compile(CONTROL)
 _C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DELIMITERS = [",", ";", "\t", "|"]
 _LEGACY = ["cp1258", "cp1252", "latin_1"]
+# layout.clean_text, as patterns for whole columns.
+_INVISIBLE = f"[{layout.INVISIBLE}]"
+_UNSEEN = f"[{layout.INVISIBLE}{layout.SPACES}]"
+_TRIM = " \t\r\n" + layout.SPACES
 
 
 @dataclass
 class RawTable:
-    """Cells as text; `rows` holds the spreadsheet row number of each record (header = 1)."""
+    """Cells as text; `rows` holds the spreadsheet row number of each record in its sheet (the header's
+    is 1 unless a title block comes first), `sheets` its sheet's name (None for a CSV)."""
 
     name: str
     frame: pd.DataFrame
     rows: pd.Series
     encoding: str | None = None
     delimiter: str | None = None
+    sheets: pd.Series | None = None
+
+
+@dataclass
+class _Sheet:
+    """One sheet's table: header texts, columns of cell texts, the sheet row of each record."""
+
+    name: str
+    headers: list[str]
+    columns: list[list[str]]
+    rows: range
 
 
 def read_upload(content: bytes, name: str) -> RawTable:
@@ -64,16 +90,17 @@ def parse_upload(content: bytes, name: str) -> RawTable:
     if not content or (len(content) < 65536 and not content.strip()):
         raise UploadError([file_problem("read_empty")])
     if content[:4] == b"PK\x03\x04" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        frame = _read_excel(content)
-        return _finish(RawTable(name, frame, pd.Series(frame.index + 2, index=frame.index)), controls=True, lengths=True)
+        return _finish(_read_excel(content, name), controls=True, lengths=True, unseen=True)
     text, encoding = decode(content)
-    delimiter = _sniff_delimiter(text)
+    start, line, delimiter = _find_csv_header(text)
+    text = text[start:] if start else text  # the title lines above the header are not part of the table
     _check_cell_count(text, delimiter)
     frame = _read_csv(text, delimiter)
-    # The cells are searched only when the whole text has a control character, or is long enough
-    # to hold a cell over the limit.
-    return _finish(RawTable(name, frame, pd.Series(frame.index + 1, index=frame.index), encoding, delimiter),
-                   controls=_CONTROL.search(text) is not None, lengths=len(text) > MAX_CELL_CHARS)
+    # The cells are searched only when the whole text has a control or an invisible character, or
+    # is long enough to hold a cell over the limit.
+    return _finish(RawTable(name, frame, pd.Series(frame.index + 1 + line, index=frame.index), encoding, delimiter),
+                   controls=_CONTROL.search(text) is not None, lengths=len(text) > MAX_CELL_CHARS,
+                   unseen=not text.isascii() and any(ch in text for ch in layout.INVISIBLE + layout.SPACES))
 
 
 def size_problem(size: int) -> Problem | None:
@@ -123,6 +150,32 @@ def _control_share(text: str) -> float:
 
 def _binary() -> UploadError:
     return UploadError([file_problem("read_binary")])
+
+
+def _find_csv_header(text: str) -> tuple[int, int, str]:
+    """(offset, line index, delimiter) of the header: the first of the first lines that names known
+    columns when split by one of the delimiters. A title line above it, padded with ';;;' as Excel
+    saves it or not, is skipped. Without such a line: the first line, delimiter sniffed from it."""
+    pos = 0
+    for index in range(layout.HEADER_SEARCH_ROWS):
+        end = text.find("\n", pos, pos + MAX_HEADER_CHARS + 1)
+        if end < 0 and len(text) - pos > MAX_HEADER_CHARS:
+            break  # a line too long for a header: refused below if it is the first
+        line = text[pos:end if end >= 0 else None].rstrip("\r")
+        for delimiter in sorted(_DELIMITERS, key=line.count, reverse=True):
+            if delimiter in line and layout.header_kind(_fields(line, delimiter)) is not None:
+                return pos, index, delimiter
+        if end < 0:
+            break
+        pos = end + 1
+    return 0, 0, _sniff_delimiter(text)
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except csv.Error:  # a stray CR, for one: not a header
+        return []
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -179,37 +232,147 @@ def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
     return frame.iloc[1:].fillna("")
 
 
-def _read_excel(content: bytes) -> pd.DataFrame:
-    if content[:4] == b"PK\x03\x04":
-        _check_zip(content)
+def _read_excel(content: bytes, name: str) -> RawTable:
+    """Every visible worksheet holding a table, in workbook order, as one table; when none holds one,
+    the first sheet with its row 1 as the header (so that the header problems are reported)."""
+    book = _check_zip(content) if content[:4] == b"PK\x03\x04" else None
+    sheets, first = [], None
+    with _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(content))) as workbook:
+        for sheet in _calamine(lambda: _sheets_to_read(workbook, book)):
+            grid = _calamine(lambda n=sheet.name: workbook.get_sheet_by_name(n).to_python(skip_empty_area=False))
+            _apply_special(grid, sheet.extent.special, book.date1904 if book else False)
+            header = layout.find_header(grid)
+            if header is not None:
+                sheets.append(_sheet_table(sheet.name, grid, header))
+            elif first is None and not sheets:
+                first = _sheet_table(sheet.name, grid, 0)
+    return _join(name, sheets or ([first] if first else []))
+
+
+def _calamine(call):
+    """call(), a broken workbook's error (calamine raises its own types for each) as read_bad_excel."""
     try:
-        frame = pd.read_excel(io.BytesIO(content), sheet_name=0, dtype=str, engine="calamine",
-                              keep_default_na=False, na_filter=False)
-    except Exception:  # calamine raises its own types for every broken workbook
+        return call()
+    except Exception:
         raise UploadError([file_problem("read_bad_excel")]) from None
-    return frame.fillna("")
 
 
-def _check_zip(content: bytes) -> None:
-    """Refuse zip bombs before decompressing anything, then a workbook whose first sheet or shared
-    strings would make calamine build something absurd (xlsx)."""
+def _sheets_to_read(workbook: CalamineWorkbook, book: xlsx.Workbook | None) -> list[xlsx.Sheet]:
+    """The visible worksheets calamine lists; for an XLSX only those the streamed pass measured."""
+    visible = [m.name for m in workbook.sheets_metadata
+               if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
+    if book is None or book.sheets is None:
+        return [xlsx.Sheet(n, "") for n in visible]
+    measured = {s.name: s for s in book.sheets}
+    return [measured[n] for n in visible if n in measured]
+
+
+def _apply_special(grid: list[list], special: dict[tuple[int, int], tuple[str, str]], date1904: bool) -> None:
+    """Write into the grid, as text, the cells calamine hands back as Excel does not show them."""
+    height = len(grid)
+    for (row, column), (kind, text) in special.items():
+        if row < height and column < len(grid[row]):
+            value = grid[row][column]
+            # A percent cell is most of a filled template's values: its common case first.
+            grid[row][column] = (_percent(value) if kind == "percent" and type(value) is float
+                                 else _special_text(value, kind, text, date1904))
+
+
+def _special_text(value: object, kind: str, text: str, date1904: bool) -> object:
+    if kind == "error":
+        return text
+    if isinstance(value, bool) or not isinstance(value, (int, float, dt.date)):
+        return value
+    if kind == "percent":
+        return value if isinstance(value, dt.date) else _percent(float(value))
+    try:
+        day = _as_date(value, date1904)
+    except (OverflowError, ValueError):  # a serial number no calendar reaches: left as the number
+        return value
+    return f"{day.year:04d}-{day.month:02d}" if kind == "month" else day.isoformat()
+
+
+def _percent(fraction: float) -> str:
+    """0.947 -> '94.7%': x100, rounded to 10 significant digits to drop the float noise (94.69999999999999)."""
+    shown = float(f"{fraction * 100:.10g}")
+    return (str(int(shown)) if shown.is_integer() else repr(shown)) + "%"
+
+
+def _as_date(value: int | float | dt.date, date1904: bool) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    # A serial number calamine did not see as a date (its own rules differ from read_styles').
+    return (dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)) + dt.timedelta(days=int(value))
+
+
+def _sheet_table(name: str, grid: list[list], header: int) -> _Sheet:
+    body = grid[header + 1:]
+    headers = [layout.clean_text(_text(v)) for v in grid[header]] if grid else []
+    columns = [[v if type(v) is str else _text(v) for v in column] for column in zip(*body)] if body else [
+        [] for _ in headers]
+    return _Sheet(name, headers, columns, range(header + 2, header + 2 + len(body)))
+
+
+def _text(value: object) -> str:
+    """A cell as text: 184000.0 -> '184000', 94.7 -> '94.7', a date -> '2026-10-15'."""
+    if type(value) is float:
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _join(name: str, sheets: list[_Sheet]) -> RawTable:
+    """The sheets' tables one below the other, their columns matched by header text (the n-th column of
+    a header with the n-th of the same header); a column a sheet lacks is empty there."""
+    keys: dict[tuple[str, int], list[str]] = {}
+    for sheet in sheets:
+        seen: Counter = Counter()
+        for header in sheet.headers:
+            keys.setdefault((header, seen[header]), [])
+            seen[header] += 1
+    for sheet in sheets:
+        seen, mine = Counter(), {}
+        for header, column in zip(sheet.headers, sheet.columns):
+            mine[header, seen[header]] = column
+            seen[header] += 1
+        for key, cells in keys.items():
+            cells.extend(mine.get(key) or [""] * len(sheet.rows))
+    frame = pd.DataFrame({i: cells for i, cells in enumerate(keys.values())}, dtype="str")
+    frame.columns = [header for header, _ in keys]
+    rows = np.concatenate([np.arange(s.rows.start, s.rows.stop, dtype="int64") for s in sheets] or [np.array([], "int64")])
+    names = pd.Categorical.from_codes(np.repeat(np.arange(len(sheets)), [len(s.rows) for s in sheets]),
+                                      categories=[s.name for s in sheets])
+    return RawTable(name, frame, pd.Series(rows, index=frame.index), sheets=pd.Series(names, index=frame.index))
+
+
+def _check_zip(content: bytes) -> xlsx.Workbook:
+    """Refuse zip bombs before decompressing anything, then a workbook whose sheets or shared strings
+    would make calamine build something absurd (xlsx); the sheets to read, with their special cells."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as z:
             total = sum(i.file_size for i in z.infolist())
             if total > MAX_UNZIPPED_BYTES or total > 200 * max(len(content), 1):
                 raise UploadError([file_problem("read_zip_too_big")])
-            xlsx.check_workbook(z, MAX_COLUMNS)
+            return xlsx.check_workbook(z, MAX_COLUMNS)
     except zipfile.BadZipFile:
         raise UploadError([file_problem("read_bad_zip")]) from None
     except (zlib.error, EOFError, NotImplementedError, RuntimeError, OSError):  # broken, encrypted, exotic
         raise UploadError([file_problem("read_bad_excel")]) from None
 
 
-def _finish(table: RawTable, controls: bool, lengths: bool) -> RawTable:
+def _finish(table: RawTable, controls: bool, lengths: bool, unseen: bool) -> RawTable:
     frame = table.frame
+    frame.columns = [layout.clean_text(c) for c in frame.columns]
+    frame = _drop_empty_columns(frame)
     if frame.shape[1] > MAX_COLUMNS:
-        raise UploadError([file_problem("read_too_many_columns", columns=frame.shape[1])])
-    frame.columns = [str(c).strip() for c in frame.columns]
+        raise UploadError([file_problem("read_too_many_columns", columns=frame.shape[1], limit=MAX_COLUMNS)])
+    if unseen:
+        _clean_cells(frame)
     # Rows that are entirely empty (a blank line, Excel's trailing rows) are not records.
     empty = frame.eq("").all(axis=1)
     if empty.any():
@@ -218,36 +381,57 @@ def _finish(table: RawTable, controls: bool, lengths: bool) -> RawTable:
         raise UploadError([file_problem("read_no_rows")])
     table.frame = frame
     table.rows = table.rows.loc[frame.index]
-    if problems := _cell_problems(frame, table.rows, controls, lengths):
+    if table.sheets is not None:
+        table.sheets = table.sheets.loc[frame.index]
+    if problems := _cell_problems(frame, table.rows, table.sheets, controls, lengths):
         raise UploadError(problems)
     return table
 
 
-def _cell_problems(frame: pd.DataFrame, rows: pd.Series, controls: bool, lengths: bool) -> list[Problem]:
-    """Cells no spreadsheet writes: if `lengths`, text over Excel's 32,767 characters; if `controls`,
-    control characters (NUL...); each with its row and column (a header's without a row), MAX_PROBLEMS
-    at most."""
-    problems = [_cell_problem(None, h, h) for h in frame.columns if _CONTROL.search(h)]
-    if not (controls or lengths):
-        return problems
-    for i, header in enumerate(frame.columns):
+def _drop_empty_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Without the columns that have no header and no cell (';;;' at the end of every line)."""
+    keep = [i for i, header in enumerate(frame.columns)
+            if header != "" or not frame.iloc[:, i].fillna("").astype("str").str.strip().eq("").all()]
+    return frame if len(keep) == frame.shape[1] else frame.iloc[:, keep]
+
+
+def _clean_cells(frame: pd.DataFrame) -> None:
+    """layout.clean_text on every cell that holds an invisible character or an NBSP, column by column."""
+    for i in range(frame.shape[1]):
         cells = frame.iloc[:, i].astype("str")
-        bad = pd.Series(False, index=cells.index)
-        if lengths and (pc.max(pc.utf8_length(pa.array(cells))).as_py() or 0) > MAX_CELL_CHARS:  # one Arrow pass
-            bad |= cells.str.len() > MAX_CELL_CHARS
-        if controls:
-            bad |= cells.str.contains(CONTROL, regex=True, na=False)
-        problems += [_cell_problem(int(rows[index]), header, cells[index])
-                     for index in cells.index[bad.to_numpy(dtype=bool)][:MAX_PROBLEMS]]
-    return sorted(problems, key=lambda p: p.row or 0)[:MAX_PROBLEMS]
+        unseen = cells.str.contains(_UNSEEN, regex=True, na=False)
+        if unseen.any():
+            clean = cells[unseen].str.replace(_INVISIBLE, "", regex=True).str.strip(_TRIM)
+            frame.isetitem(i, cells.mask(unseen, clean))
 
 
-def _cell_problem(row: int | None, header: str, text: str) -> Problem:
+def _cell_problems(frame: pd.DataFrame, rows: pd.Series, sheets: pd.Series | None, controls: bool,
+                   lengths: bool) -> list[Problem]:
+    """Cells no spreadsheet writes: if `lengths`, text over Excel's 32,767 characters; if `controls`,
+    control characters (NUL...); each with its sheet, row and column (a header's without a row),
+    MAX_PROBLEMS at most, in the order of the file."""
+    problems = [(-1, _cell_problem(None, h, h)) for h in frame.columns if _CONTROL.search(h)]
+    if controls or lengths:
+        position = pd.Series(range(len(frame)), index=frame.index)
+        for i, header in enumerate(frame.columns):
+            cells = frame.iloc[:, i].astype("str")
+            bad = pd.Series(False, index=cells.index)
+            if lengths and (pc.max(pc.utf8_length(pa.array(cells))).as_py() or 0) > MAX_CELL_CHARS:  # one Arrow pass
+                bad |= cells.str.len() > MAX_CELL_CHARS
+            if controls:
+                bad |= cells.str.contains(CONTROL, regex=True, na=False)
+            problems += [(position[index], _cell_problem(int(rows[index]), header, cells[index],
+                                                         None if sheets is None else str(sheets[index])))
+                         for index in cells.index[bad.to_numpy(dtype=bool)][:MAX_PROBLEMS]]
+    return [p for _, p in sorted(problems, key=lambda pair: pair[0])][:MAX_PROBLEMS]
+
+
+def _cell_problem(row: int | None, header: str, text: str, sheet: str | None = None) -> Problem:
     if len(text) > MAX_CELL_CHARS:
         return Problem(row, _visible(header), _visible(text), "read_cell_too_long",
-                       {"chars": len(text), "limit": MAX_CELL_CHARS})
+                       {"chars": len(text), "limit": MAX_CELL_CHARS}, sheet)
     return Problem(row, _visible(header), _visible(text), "read_control_char",
-                   {"char": f"U+{ord(_CONTROL.search(text)[0]):04X}"})
+                   {"char": f"U+{ord(_CONTROL.search(text)[0]):04X}"}, sheet)
 
 
 def _visible(text: str, limit: int = 60) -> str:

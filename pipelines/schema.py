@@ -1,7 +1,9 @@
 """The gate: a pandera schema over normalised upload rows, and its failures as Problems.
 
 Each rule is a named, vectorised check (True = the row passes). A rule that depends on
-another column passes when that column is already wrong, so each mistake is reported once."""
+another column passes when that column is already wrong, so each mistake is reported once.
+In a wide file a record is one cell: problems about the cell name its column's heading, and
+a problem about the row (its area, its period) is reported once per row, not once per cell."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,11 +16,15 @@ import pandera.pandas as pa
 
 from data import geography
 from indicators.catalogue import Catalogue
+from pipelines import layout
 from pipelines.normalise import Normalised
 from pipelines.problems import MAX_PROBLEMS, Problem
 
 # Percentages are usually rounded to one decimal: allow that much between value and num/den.
 RATIO_TOLERANCE = 0.051
+# What Excel writes in a cell whose formula failed.
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Rule:
     column: str                       # the column the problem is reported against
     check: Callable[[pd.DataFrame, Context], pd.Series]
     message: Callable[[pd.Series, Context], tuple[str, dict]]   # (messages key, its params)
+    cell: bool = False                # about the figure itself: in a wide file, named by its column heading
 
 
 def per_category(col: pd.Series, fn, dtype=bool, default=False) -> np.ndarray:
@@ -66,7 +73,8 @@ def _known_indicator(f, ctx):
 
 
 def _name_ok(f, ctx):
-    return _s(f, ~per_category(f["area_code"], _is_err))
+    province_wrong = f["province"].isna().to_numpy() & ~f["province_blank"].to_numpy()
+    return _s(f, ~per_category(f["area_code"], _is_err) | province_wrong)
 
 
 def _area_ok(f, ctx):
@@ -78,6 +86,16 @@ def _names_agree(f, ctx):
     levels, _ = geography.area_info()
     return _s(f, per_pair(f["name_code"], f["area_code"],
                           lambda n, a: n is None or a not in levels or n == a))
+
+
+def _province_ok(f, ctx):
+    return _s(f, f["province"].notna().to_numpy() | f["province_blank"].to_numpy())
+
+
+def _province_agrees(f, ctx):
+    _, province_of = geography.area_info()
+    return _s(f, per_pair(f["area_code"], f["province"],
+                          lambda a, p: p is None or a not in province_of or province_of[a] == p))
 
 
 def _period_ok(f, ctx):
@@ -132,14 +150,35 @@ def _num_le_den(f, ctx):
         return _s(f, ~(f["numerator"].to_numpy() > f["denominator"].to_numpy()))
 
 
-def _value_matches(f, ctx):
+def _expected(f, ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(is a % indicator, value numerator/denominator give, how far the value may be from it)."""
     pct = per_category(f["indicator"], lambda c: c in ctx.catalogue and ctx.catalogue[c].is_percent)
-    num, den, value = (f[c].to_numpy() for c in ("numerator", "denominator", "value"))
+    num, den = f["numerator"].to_numpy(), f["denominator"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         expected = num / den * np.where(pct, 100.0, 1.0)
-        tolerance = np.maximum(RATIO_TOLERANCE, np.abs(expected) * 0.0005)
+    return pct, expected, np.maximum(RATIO_TOLERANCE, np.abs(expected) * 0.0005)
+
+
+def _fraction_suspect(f, ctx) -> np.ndarray:
+    """A % figure of at most 1 typed without '%' (a percent cell's 0.947 pasted as a number),
+    unless its numerator and denominator say it really is that small."""
+    pct, expected, tolerance = _expected(f, ctx)
+    value = f["value"].to_numpy()
+    with np.errstate(invalid="ignore"):
+        confirmed = np.abs(value - expected) <= tolerance
+        return pct & (value > 0) & (value <= 1) & ~f["value_pct_sign"].to_numpy() & ~confirmed
+
+
+def _not_fraction(f, ctx):
+    return _s(f, ~_fraction_suspect(f, ctx))
+
+
+def _value_matches(f, ctx):
+    _, expected, tolerance = _expected(f, ctx)
+    num, den, value = (f[c].to_numpy() for c in ("numerator", "denominator", "value"))
+    with np.errstate(invalid="ignore"):
         comparable = ~np.isnan(value) & np.isfinite(expected) & (den > 0)
-        return _s(f, ~comparable | (np.abs(value - expected) <= tolerance) | (num > den))
+        return _s(f, ~comparable | (np.abs(value - expected) <= tolerance) | (num > den) | _fraction_suspect(f, ctx))
 
 
 def _unique_key(f, ctx):
@@ -172,9 +211,31 @@ def _m_name(r, ctx):
     if reason.startswith("former:"):
         new = reason.split(":")[1]
         return "rule_former_province_name", {"name": name, "new_name": geography.province_name(new), "new": new}
-    if reason == "ambiguous":
-        return "rule_ambiguous_name", {"name": name}
+    if reason.startswith("ambiguous"):
+        codes = geography.commune_candidates(layout.clean_text(name), reason.partition(":")[2] or None)
+        return "rule_ambiguous_commune", {"name": name, "candidates": _candidates(codes)}
+    province = reason.partition(":")[2]
+    if province and (elsewhere := geography.commune_candidates(layout.clean_text(name))):
+        return "rule_name_not_in_province", {"name": name, "province_name": geography.province_name(province),
+                                             "candidates": _candidates(elsewhere)}
     return "rule_unknown_name", {"name": name}
+
+
+def _candidates(codes: list[str]) -> str:
+    """'24526 Xã Tân Tiến (Đắk Lắk), ...': each commune a name may mean, with its province."""
+    _, province_of = geography.area_info()
+    return ", ".join(f"{c} {geography.area_name(c)} ({geography.province_name(province_of[c])})" for c in codes)
+
+
+def _m_province(r, ctx):
+    return "rule_unknown_province", {"value": str(r["raw_province"])}
+
+
+def _m_province_agrees(r, ctx):
+    _, province_of = geography.area_info()
+    area, home = str(r["area_code"]), province_of.get(str(r["area_code"]), "")
+    return "rule_province_mismatch", {"area": area, "name": geography.area_name(area), "province": home,
+                                      "province_name": geography.province_name(home), "value": str(r["raw_province"])}
 
 
 def _m_area(r, ctx):
@@ -229,7 +290,23 @@ def _m_value(r, ctx):
     v = r["raw_value"]
     if not str(v).strip():
         return "rule_missing_value", {}
-    return "rule_bad_value", {"value": str(v)}
+    return _excel_error(v) or ("rule_bad_value", {"value": str(v)})
+
+
+def _excel_error(text) -> tuple[str, dict] | None:
+    error = layout.clean_text(text).upper()
+    return ("rule_excel_error", {"error": error}) if error in EXCEL_ERRORS else None
+
+
+def _vi_number(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+def _m_fraction(r, ctx):
+    value = float(r["value"])
+    pct = round(value * 100, 6)
+    return "rule_percent_fraction", {"value": f"{value:g}", "value_vi": _vi_number(value), "pct": f"{pct:g}",
+                                     "pct_vi": _vi_number(pct)}
 
 
 def _m_range(r, ctx):
@@ -243,7 +320,7 @@ def _m_number(col):
     key = f"rule_bad_{col}"
 
     def message(r, ctx):
-        return key, {"value": str(r[f"raw_{col}"])}
+        return _excel_error(r[f"raw_{col}"]) or (key, {"value": str(r[f"raw_{col}"])})
     return message
 
 
@@ -264,7 +341,7 @@ def _m_matches(r, ctx):
 
 
 def _m_duplicate(r, ctx):
-    return "rule_duplicate", {"first": int(r["first_row"])}
+    return "rule_duplicate", {"first": r["first_row"]}
 
 
 def _m_scope(r, ctx):
@@ -273,23 +350,26 @@ def _m_scope(r, ctx):
 
 
 RULES: dict[str, Rule] = {
-    "unknown_indicator": Rule("indicator", _known_indicator, _m_indicator),
+    "unknown_indicator": Rule("indicator", _known_indicator, _m_indicator, cell=True),
+    "unknown_province": Rule("province", _province_ok, _m_province),
     "unresolved_name": Rule("area_name", _name_ok, _m_name),
     "unknown_area": Rule("area_code", _area_ok, _m_area),
     "name_code_mismatch": Rule("area_name", _names_agree, _m_names_agree),
+    "province_mismatch": Rule("province", _province_agrees, _m_province_agrees),
     "outside_scope": Rule("area_code", _in_scope, _m_scope),
     "bad_period": Rule("period", _period_ok, _m_period),
     "future_period": Rule("period", _not_future, _m_future),
-    "granularity_not_allowed": Rule("period", _granularity_ok, _m_granularity),
-    "level_not_allowed": Rule("area_code", _level_ok, _m_level),
-    "bad_value": Rule("value", _value_ok, _m_value),
-    "out_of_range": Rule("value", _in_range, _m_range),
-    "bad_numerator": Rule("numerator", _number_ok("numerator"), _m_number("numerator")),
-    "bad_denominator": Rule("denominator", _number_ok("denominator"), _m_number("denominator")),
-    "negative_ratio_parts": Rule("denominator", _non_negative, _m_negative),
-    "numerator_above_denominator": Rule("numerator", _num_le_den, _m_num_le_den),
-    "value_mismatch": Rule("value", _value_matches, _m_matches),
-    "duplicate_key": Rule("period", _unique_key, _m_duplicate),
+    "granularity_not_allowed": Rule("period", _granularity_ok, _m_granularity, cell=True),
+    "level_not_allowed": Rule("area_code", _level_ok, _m_level, cell=True),
+    "bad_value": Rule("value", _value_ok, _m_value, cell=True),
+    "out_of_range": Rule("value", _in_range, _m_range, cell=True),
+    "percent_fraction": Rule("value", _not_fraction, _m_fraction, cell=True),
+    "bad_numerator": Rule("numerator", _number_ok("numerator"), _m_number("numerator"), cell=True),
+    "bad_denominator": Rule("denominator", _number_ok("denominator"), _m_number("denominator"), cell=True),
+    "negative_ratio_parts": Rule("denominator", _non_negative, _m_negative, cell=True),
+    "numerator_above_denominator": Rule("numerator", _num_le_den, _m_num_le_den, cell=True),
+    "value_mismatch": Rule("value", _value_matches, _m_matches, cell=True),
+    "duplicate_key": Rule("period", _unique_key, _m_duplicate, cell=True),
 }
 
 
@@ -299,42 +379,71 @@ def build_schema(ctx: Context) -> pa.DataFrameSchema:
     num = dict(dtype="float64", nullable=True)
     return pa.DataFrameSchema(
         {
-            "indicator": pa.Column(**cat), "area_code": pa.Column(**cat), "name_code": pa.Column(**cat),
+            "indicator": pa.Column(**cat), "province": pa.Column(**cat), "area_code": pa.Column(**cat),
+            "name_code": pa.Column(**cat),
             "period": pa.Column(**cat), "granularity": pa.Column(**cat),
             "period_start": pa.Column("datetime64[ns]", nullable=True),
             "value": pa.Column(**num), "numerator": pa.Column(**num), "denominator": pa.Column(**num),
             "numerator_blank": pa.Column(bool), "denominator_blank": pa.Column(bool),
+            "province_blank": pa.Column(bool), "value_pct_sign": pa.Column(bool),
         },
         checks=[pa.Check(lambda f, fn=rule.check: fn(f, ctx), name=name) for name, rule in RULES.items()],
         strict=True, name="upload_rows")
 
 
 def check(data: Normalised, ctx: Context) -> tuple[list[Problem], int]:
-    """Validate lazily; return (problems sorted by row, capped at MAX_PROBLEMS; total count)."""
+    """Validate lazily; return (problems by sheet then row, capped at MAX_PROBLEMS; total count)."""
     f = data.frame
-    frame = f[["indicator", "area_code", "name_code", "period", "granularity", "period_start",
+    frame = f[["indicator", "province", "area_code", "name_code", "period", "granularity", "period_start",
                "value", "numerator", "denominator"]].copy()
-    frame["numerator_blank"] = data.raw["numerator"].str.strip().eq("").to_numpy()
-    frame["denominator_blank"] = data.raw["denominator"].str.strip().eq("").to_numpy()
+    for col in ("numerator", "denominator", "province"):
+        frame[f"{col}_blank"] = data.raw[col].str.strip().eq("").to_numpy()
+    frame["value_pct_sign"] = _percent_sign(f["value"].to_numpy(), data.raw["value"])
     try:
         build_schema(ctx).validate(frame, lazy=True)
         return [], 0
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     cases = cases[cases["check"].isin(list(RULES)) & cases["index"].notna()]
-    failed = cases[["check", "index"]].drop_duplicates()
-    failed = failed.assign(row=data.rows.loc[failed["index"].astype(int)].to_numpy())
-    failed = failed.assign(order=failed["check"].map({n: i for i, n in enumerate(RULES)}))
-    failed = failed.sort_values(["row", "order"])
+    failed = _located(cases[["check", "index"]].drop_duplicates(), data)
     shown = failed.head(MAX_PROBLEMS)
-    detail = _detail_rows(frame, data, shown["index"].astype(int).unique())
+    detail = _detail_rows(frame, data, shown["index"].unique())
     problems = []
-    for name, idx, row in zip(shown["check"], shown["index"].astype(int), shown["row"]):
+    for name, idx, row, sheet, column in zip(shown["check"], shown["index"], shown["row"], shown["sheet"], shown["column"]):
         rule, r = RULES[name], detail.loc[idx]
         key, params = rule.message(r, ctx)
         raw_value = r.get(f"raw_{rule.column}")
-        problems.append(Problem(int(row), rule.column, None if raw_value is None else str(raw_value), key, params))
+        problems.append(Problem(int(row), column, None if raw_value is None else str(raw_value), key, params,
+                                None if pd.isna(sheet) else str(sheet)))
     return problems, len(failed)
+
+
+def _percent_sign(value: np.ndarray, raw: pd.Series) -> np.ndarray:
+    """Whether the text of each value between 0 and 1 was written with '%' (only those are looked at)."""
+    with np.errstate(invalid="ignore"):
+        small = (value > 0) & (value <= 1)
+    sign = np.zeros(len(value), dtype=bool)
+    if small.any():
+        sign[small] = np.fromiter(("%" in str(t) for t in raw.to_numpy()[small]), dtype=bool, count=int(small.sum()))
+    return sign
+
+
+def _located(failed: pd.DataFrame, data: Normalised) -> pd.DataFrame:
+    """Failures with their sheet, row and column, in sheet, row and rule order; in a wide file a
+    cell's column is its heading, and a row's problem appears once however many cells it has."""
+    idx = failed["index"].astype(int).to_numpy()
+    names = failed["check"]
+    column = names.map({n: r.column for n, r in RULES.items()}).to_numpy(dtype=object)
+    if data.headings is not None:
+        cell = names.map({n: r.cell for n, r in RULES.items()}).to_numpy(dtype=bool)
+        column[cell] = data.headings.loc[idx].to_numpy(dtype=object)[cell]
+    sheets = data.sheets if data.sheets is not None else pd.Series(None, index=data.rows.index, dtype=object)
+    sheet_order = pd.Series(pd.factorize(sheets)[0], index=sheets.index)
+    failed = failed.assign(index=idx, row=data.rows.loc[idx].to_numpy(), sheet=sheets.loc[idx].to_numpy(),
+                           sheet_order=sheet_order.loc[idx].to_numpy(), column=column,
+                           order=names.map({n: i for i, n in enumerate(RULES)}).to_numpy())
+    failed = failed.sort_values(["sheet_order", "row", "order"], kind="stable")
+    return failed.drop_duplicates(["check", "sheet_order", "row", "column"])
 
 
 def _detail_rows(frame: pd.DataFrame, data: Normalised, index: np.ndarray) -> pd.DataFrame:
@@ -342,12 +451,22 @@ def _detail_rows(frame: pd.DataFrame, data: Normalised, index: np.ndarray) -> pd
     detail = frame.loc[index].astype(object)
     for col in data.raw.columns:
         detail[f"raw_{col}"] = data.raw.loc[index, col]
+    sheets = data.sheets if data.sheets is not None else pd.Series(None, index=data.rows.index, dtype=object)
     keys = list(zip(*(frame[c].astype(object).loc[index] for c in ("indicator", "area_code", "period"))))
     wanted = set(keys)
     all_keys = zip(*(frame[c].astype(object) for c in ("indicator", "area_code", "period")))
     first: dict = {}
-    for key, row in zip(all_keys, data.rows.to_numpy()):
+    for key, row, sheet in zip(all_keys, data.rows.to_numpy(), sheets.to_numpy()):
         if key in wanted and key not in first:
-            first[key] = row
-    detail["first_row"] = [first.get(k) for k in keys]
+            first[key] = (row, sheet)
+    own = sheets.loc[index].to_numpy()
+    detail["first_row"] = [_row_name(first.get(k), s) for k, s in zip(keys, own)]
     return detail
+
+
+def _row_name(first: tuple | None, sheet) -> int | str | None:
+    """The first row of a duplicated key, with its sheet when that is another sheet."""
+    if first is None:
+        return None
+    row, first_sheet = first
+    return int(row) if pd.isna(first_sheet) or first_sheet == sheet else f"{int(row)} ({first_sheet})"

@@ -38,8 +38,11 @@ def test_former_province_names_never_resolve(old, new):
 
 
 def test_ambiguous_commune_names_need_a_province():
-    assert geography.match_name("Phường Ba Đình").reason == "ambiguous"
-    assert geography.match_name("Phường Ba Đình", "01").code is not None
+    assert geography.match_name("Ba Đình").reason == "ambiguous"
+    assert geography.match_name("Ba Đình", "01").code is not None
+    # Written with its type and diacritics, the name is Hà Nội's ward only.
+    assert geography.match_name("Phường Ba Đình").code == "00004"
+    assert len(geography.commune_candidates("Xã Tân Tiến")) == 7
 
 
 @pytest.mark.parametrize("raw,code", [("1", "01"), ("01", "01"), ("79.0", "79"), ("97", "00097"),

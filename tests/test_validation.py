@@ -34,7 +34,7 @@ def test_good_row_passes():
     (["insurance_coverage", "", "", "2025-12", "94", "", ""], "area_code", "", "Missing area code"),
     (["insurance_coverage", "", "Atlantis", "2025-12", "94", "", ""], "area_name", "Atlantis", "No area named"),
     (["insurance_coverage", "", "Yên Bái", "2025-12", "94", "", ""], "area_name", "Yên Bái", "now part of Lào Cai (15)"),
-    (["insurance_coverage", "", "Phường Ba Đình", "2025-12", "94", "", ""], "area_name", "Phường Ba Đình", "matches several"),
+    (["insurance_coverage", "", "Xã Tân Tiến", "2025-12", "94", "", ""], "area_name", "Xã Tân Tiến", "matches several"),
     (["insurance_coverage", "66", "Hà Nội", "2025-12", "94", "", ""], "area_name", "Hà Nội", "does not match code '66'"),
     (["insurance_coverage", "66", "Atlantis", "2025-12", "94", "", ""], "area_name", "Atlantis", "does not match code '66'"),
     (["insurance_coverage", "66", "", "2025-13", "94", "", ""], "period", "2025-13", "not valid"),
