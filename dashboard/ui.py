@@ -17,17 +17,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, fmt, queries, views
+from dashboard import auth, charts, fmt, jobs, queries, views
 from dashboard.state import choice
 from dashboard.state import lang as current_lang
 from data import geography
 from indicators.catalogue import Indicator
 from indicators.periods import default_month, month_options, parse_period
-from pipelines import settings, store
-from pipelines.export import Busy, capture_view
+from pipelines import accounts, settings, store
+from pipelines import export as exporter
 from pipelines.messages import t
 from pipelines.quality import results as quality_results
 from pipelines.quality.suite import docs_index
+from pipelines.submit import submit
+from pipelines.template import template_bytes, template_rows
 
 LOG = logging.getLogger("nq72")
 # Colour plus a symbol of its own shape, so status never rests on colour alone. No shape points
@@ -61,9 +63,8 @@ def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | N
     there is none; the upload page (require_data=False) goes on with version and info None."""
     lang = current_lang()
     st.title(t(title_key, lang))
-    if auth.mode() == "off":
+    if auth.mode() == "off" and not print_mode():
         st.caption(t("auth_off", lang))
-    export_button(title_key, lang)
     db = queries.db_file()
     if not os.path.exists(db):
         if require_data:
@@ -258,6 +259,9 @@ def docs_pages(index: Path, lang: str) -> dict[str, Path]:
 def docs_view(index: Path, lang: str) -> None:
     """One Data Docs page inside this page, loading nothing from the network, and the whole site
     as a zip; the reader picks the page."""
+    if print_mode():  # a page of its own to read on the screen, not one to print
+        st.caption(t("docs_print", lang))
+        return
     pages = docs_pages(index, lang)
     if pages:
         chosen = st.selectbox(t("docs_page", lang), list(pages), key="docs_page")
@@ -297,36 +301,137 @@ def as_of_month(values: pd.DataFrame, lang: str) -> str:
     return choice("period", options, t("as_of", lang), default=default, container=st.sidebar)
 
 
-def export_button(name: str, lang: str) -> None:
-    """Sidebar button: the PNG and PDF of the current view (same URL, drawn by the server's one
-    headless Chromium, queued behind other exports). Pages that write or administer have none."""
-    if name in ("title_upload", "title_admin"):
+def export_button(lang: str) -> None:
+    """Sidebar button: the PNG and PDF of the current view (its print mode, drawn by the server's
+    one headless Chromium, queued behind other exports). Called by the router after the page has
+    run, so the selection is the one the page now shows; the files are offered while it still is.
+    Pages that write or administer have none."""
+    path = auth.page_path() or "/"
+    if print_mode() or path.endswith(accounts.NO_EXPORT):
         return
-    key = f"export_{name}"
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in ("export_token", "print", "embed")}
+    params["lang"] = lang
+    key = f"export_{path}"
     if st.sidebar.button(t("export", lang), key=f"{key}_button", help=t("export_help", lang)):
-        path = auth.page_path() or "/"
-        params = {k: v for k, v in st.query_params.to_dict().items() if k != "export_token"}
-        params |= {"lang": lang, "embed": "true"}
+        st.session_state.pop(key, None)
+        page = exporter.PAGE_OF.get(path, exporter.slug(path))
 
         def url() -> str:  # made when the export's turn comes, so its token's two minutes start then
-            token = {} if auth.mode() == "off" else {"export_token": auth.export_token(auth.current(), path)}
-            return f"http://127.0.0.1:{st.get_option('server.port')}{path}?{urlencode(params | token)}"
+            token = {"export_token": auth.export_token(auth.current(), path)}
+            return f"http://127.0.0.1:{st.get_option('server.port')}{path}?{urlencode(params | exporter.PRINT | token)}"
         queued = st.sidebar.empty()
         with st.sidebar, st.spinner(t("exporting", lang)):
             try:
-                st.session_state[key] = capture_view(url, on_wait=lambda n: queued.info(t("export_queued", lang, n=n)))
-            except Busy:
-                st.session_state.pop(key, None)
+                files = exporter.capture_view(url, on_wait=lambda n: queued.info(t("export_queued", lang, n=n)),
+                                              heading=_heading(params, lang), sheet=exporter.sheet_for(page))
+                st.session_state[key] = (params, export_stem(page, params), *files)
+            except exporter.Busy:
                 st.sidebar.warning(t("export_busy", lang))
             except Exception as exc:  # noqa: BLE001 - a missing browser must not break the page
-                st.session_state.pop(key, None)
                 st.sidebar.error(f"{t('export_failed', lang)}: {str(exc).splitlines()[0][:200]}")
         queued.empty()
-    if key in st.session_state:
-        png, pdf = st.session_state[key]
-        stem = f"nq72-{name.removeprefix('title_')}"
+    held = st.session_state.get(key)
+    if held is not None and held[0] == params:
+        _, stem, png, pdf = held
         st.sidebar.download_button("⬇ PNG", png, file_name=f"{stem}.png", mime="image/png", key=f"{key}_png")
         st.sidebar.download_button("⬇ PDF", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key=f"{key}_pdf")
+
+
+def export_stem(page: str, params: dict[str, str]) -> str:
+    """'66-dak-lak-province-2026-10': where, which page, which period (this month when the page has none)."""
+    province = params.get("province") if page in exporter.PROVINCE_PAGES else None
+    today = settings.today()
+    return exporter.file_stem(page, params.get("period") or f"{today.year}-{today.month:02d}",
+                              province if province in _province_codes() else None,
+                              params.get("indicator") if page == "indicator" else None)
+
+
+def _province_codes() -> set[str]:
+    return set(geography.provinces()["code"])
+
+
+def _heading(params: dict[str, str], lang: str) -> exporter.Heading:
+    code = params.get("province")
+    db = queries.db_file()
+    synthetic = os.path.exists(db) and bool(queries.summary(db, queries.data_version(db))["synthetic"])
+    place = geography.province_name(code) if code in _province_codes() else t("national", lang)
+    return exporter.Heading(place, params.get("period") or "–", lang, synthetic)
+
+
+# Print mode: the exporter's own view of a page (?print=1 with an export token; a reader cannot
+# switch it on). The page flows as one document, so it prints whole across A4 sheets.
+_WIDGETS = ("stButton", "stDownloadButton", "stSelectbox", "stMultiSelect", "stRadio", "stNumberInput", "stCheckbox",
+            "stTextInput", "stTextArea", "stFileUploader", "stIFrame", "stForm")
+PRINT_CSS = """
+:root {--nq72-print: 1}
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], .modebar-container, WIDGETS {display: none !important}
+html, body, #root, #root > div, [data-testid="stApp"], [data-testid="stScreencast"], [data-testid="stAppViewContainer"],
+[data-testid="stAppViewContainer"] > div, [data-testid="stMain"] {
+  height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important}
+[data-testid="stMainBlockContainer"] {padding: 0 4px !important; max-width: none !important}
+[data-testid="stTable"], [data-testid="stTable"] * {overflow: visible !important; max-height: none !important}
+/* Blocks, not flex columns: Chromium misplaces what follows a flex item pushed to the next sheet. */
+[data-testid="stVerticalBlock"] {display: block !important}
+[data-testid="stVerticalBlock"] > :not(:first-child) {margin-top: 1rem}
+[data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has(> [data-testid="stHtml"], > .stHtml) {margin-top: 0}
+[data-testid="stTableStyledTable"] {display: table !important}  /* an inline table is one unbreakable line */
+[data-testid="stTable"] thead {display: table-header-group; break-inside: avoid}  /* Chromium repeats such a header */
+[data-testid="stTable"] tr, [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stAlert"],
+[data-testid="stCaptionContainer"], .stVerticalBlock:has(> .stElementContainer > [data-testid="stPlotlyChart"]) {
+  break-inside: avoid}
+[data-testid="stElementContainer"]:has([data-testid="stHeading"]), [data-testid="stHeading"], h1, h2, h3 {break-after: avoid}
+"""
+
+
+def print_mode() -> bool:
+    """Whether this run draws the exporter's print mode: asked for with ?print=1, honoured only in
+    the view an export token opened."""
+    return st.query_params.get("print") == "1" and auth.current().kind == "export"
+
+
+def print_style() -> None:
+    """No sidebar, widgets or buttons; the page in one flow (no scroll box); charts, metrics and
+    table rows never cut across sheets. Its --nq72-print property tells the exporter print mode is on."""
+    widgets = ", ".join(f'[data-testid="stElementContainer"]:has(> [data-testid="{w}"])' for w in _WIDGETS)
+    st.html(f"<style>{PRINT_CSS.replace('WIDGETS', widgets + ', [data-testid=stForm]')}</style>")
+
+
+def frame(data: pd.DataFrame) -> None:
+    """A long table: a scrolling grid on the screen, every row as page text in print mode (numbers
+    written as the reader writes them, as the grid shows them)."""
+    if print_mode():
+        lang = current_lang()
+        shown = data.apply(lambda col: col.map(lambda v, d=_decimals(col): fmt.number(v, lang, d))
+                           if pd.api.types.is_float_dtype(col) else col)
+        table(shown, nowrap=[c for c in shown.columns if shown[c].astype(str).str.len().max() <= 12])  # codes, periods
+    else:
+        st.dataframe(data, hide_index=True, width="stretch")
+
+
+def _decimals(col: pd.Series) -> int:
+    """The fewest decimals (up to 3) that write every number of a column exactly."""
+    values = col.dropna()
+    return next((d for d in range(3) if ((values - values.round(d)).abs() < 1e-9).all()), 3)
+
+
+def wide_table(data: pd.DataFrame, nowrap: list[str] | bool = False, per: int = 7) -> None:
+    """A table of many columns (the scorecard's 14 indicators): whole on the screen; in print mode
+    cut into tables of `per` columns that each fit a sheet, the first column repeated."""
+    if not print_mode() or len(data.columns) <= per + 1:
+        table(data, nowrap)
+        return
+    first, rest = data.columns[:1], list(data.columns[1:])
+    for i in range(0, len(rest), per):
+        table(data[[*first, *rest[i:i + per]]], nowrap)
+
+
+def panel_columns(n: int) -> list:
+    """Side-by-side places for panels; in print mode one place, so panels follow each other in order
+    at the sheet's full width."""
+    if print_mode():
+        return [st.container()] * n
+    return st.columns(n)
 
 
 def show_outcome(report, lang: str) -> None:
@@ -362,3 +467,72 @@ def unreadable(exc: Exception, lang: str) -> None:
     """The main database cannot be read (damaged, busy too long): say so instead of an error page."""
     LOG.error("the database cannot be read: %s", exc)
     st.error(t("db_unreadable", lang, reason=plain(str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__)))
+
+
+# Upload page (issue 13): the check and the load followed step by step, the problems or the
+# preview, and the template in both layouts.
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def check_and_load(db: str, upload, actor, scope: str | None, lang: str) -> None:
+    """Check the uploaded file, then show its problems, or its preview and the Load button. One
+    check per upload and scope (a rejected file is audited once); a confirmed load is followed
+    across reruns until it ends."""
+    content, where = upload.getvalue(), store.Store.at(db)
+    key = (upload.file_id, upload.name, scope)
+
+    def work(dry_run: bool):
+        return lambda phase: submit(where, content, upload.name, actor, scope_province=scope, dry_run=dry_run,
+                                    on_phase=phase)
+    check = _followed(jobs.start("check", key, work(True)), upload.name, ["read", "check"], lang)
+    if check is None:
+        return
+    if check[0].status == "rejected":
+        problems_view(check[0], upload.name, lang)
+        return
+    st.success(t("check_ok", lang).format(n=fmt.number(check[0].rows, lang, 0)))
+    if check[0].rows_frame is not None:
+        caption, preview = views.upload_preview(check[0].rows_frame, lang)
+        st.caption(caption)
+        st.dataframe(preview, hide_index=True, width="stretch")
+    load = jobs.current("load", key)
+    if st.button(t("confirm_load", lang), type="primary", disabled=load is not None and not load.failed()):
+        load = jobs.start("load", key, work(False))
+    if load is not None and (done := _followed(load, upload.name, ["read", "check", "load"], lang)):
+        show_outcome(done[0], lang)
+        if done[1] and done[0].status == "accepted":
+            st.rerun()  # the recent submissions below then list it
+
+
+def _followed(job: jobs.Job, file: str, steps: list[str], lang: str) -> tuple | None:
+    """The job's (result, ended in this run), or None once its failure is shown."""
+    try:
+        return jobs.follow(job, file, steps, lang)
+    except (store.StoreError, OSError) as exc:
+        st.error(t("load_failed", lang).format(reason=plain(exc)))
+        return None
+
+
+def problems_view(report, file: str, lang: str) -> None:
+    """A rejected file: how many problems, the first 1,000 of them as page text (a sheet column for a
+    workbook), scrolled inside a box when long, and the list as CSV."""
+    st.error(t("check_bad", lang).format(n=fmt.number(report.total_problems, lang, 0)))
+    errors = views.problems_table(report.problems, lang)
+    if note := views.problems_note(len(errors), report.total_problems, lang):
+        st.warning(note)
+    with st.container(height=480 if len(errors) > 12 else "content"):
+        table(errors)
+    csv_download(errors, f"nq72-errors-{file}", lang, key="errors_csv")
+
+
+def template_downloads(province: str, period, layout: str, lang: str) -> None:
+    """The pre-filled template in the chosen layout as XLSX and CSV, made when a button is pressed."""
+    stem = f"nq72-{province}-{period.code}-{layout}"
+
+    def made(suffix: str):
+        return lambda: template_bytes(template_rows(province, period, layout=layout), suffix)
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(t("template_button", lang), made(".xlsx"), file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+                         key="tpl_download", on_click="ignore")
+    right.download_button(t("template_csv", lang), made(".csv"), file_name=f"{stem}.csv", mime="text/csv",
+                          key="tpl_csv", on_click="ignore")

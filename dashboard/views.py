@@ -11,11 +11,13 @@ from dashboard import fmt
 from data import geography
 from indicators.aggregate import combine_areas, period_end
 from indicators.catalogue import Catalogue, Indicator, Target, catalogue
-from indicators.periods import next_figures_due
+from indicators.periods import DEFAULT_FIGURES_DUE_DAY, next_figures_due
 from indicators.progress import Assessment
 from indicators.scorecard import progress_series
-from indicators.tasks import Deadline, upcoming_reporting, window_start
+from indicators.tasks import Deadline, PlanDeadline, plan_deadlines, plan_tasks, upcoming_reporting, window_start
+from pipelines import entry
 from pipelines.messages import TEXT, t
+from pipelines.quality.config import load_config
 
 
 def value_text(value: float | None, ind: Indicator, lang: str) -> str:
@@ -196,11 +198,23 @@ def stations_table(communes: pd.DataFrame, province_names: dict[str, str], lang:
 
 def problems_table(problems: list, lang: str) -> pd.DataFrame:
     """Row, column, value, reason: what the uploader has to fix ("whole file" where no row applies,
-    never an empty cell: a table indexed on an all-empty column breaks in the browser)."""
-    return pd.DataFrame({t("row", lang): [str(p.row) if p.row else t("cli_whole_file", lang) for p in problems],
-                         t("column", lang): [p.column or "" for p in problems],
-                         t("value", lang): ["" if p.value is None else str(p.value)[:200] for p in problems],
-                         t("reason", lang): [p.message(lang) for p in problems]})
+    never an empty cell: a table indexed on an all-empty column breaks in the browser). A workbook's
+    problems name their sheet first, in a column of its own, when any problem has one."""
+    table = pd.DataFrame({t("row", lang): [str(p.row) if p.row else t("cli_whole_file", lang) for p in problems],
+                          t("column", lang): [p.column or "" for p in problems],
+                          t("value", lang): ["" if p.value is None else str(p.value)[:200] for p in problems],
+                          t("reason", lang): [p.message(lang) for p in problems]})
+    sheets = [p.sheet or "" for p in problems]
+    if any(sheets):
+        table.insert(0, t("sheet", lang), sheets)
+    return table
+
+
+def problems_note(shown: int, total: int, lang: str) -> str | None:
+    """'1.000 lỗi đầu tiên trong tổng số 12.345 …' when the list stops short of the total."""
+    if total <= shown:
+        return None
+    return t("first_problems", lang, shown=fmt.number(shown, lang, 0), total=fmt.number(total, lang, 0))
 
 
 def preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFrame:
@@ -212,10 +226,33 @@ def preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFra
                          t("period", lang): head["period"].astype(str), t("value", lang): head["value"]})
 
 
+def task_preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFrame:
+    """Checked task-update rows as the plan names them: row, task (id and its words), period, status, note."""
+    head = rows.head(limit)
+    words = plan_tasks().set_index("task_id")["task"]
+    return pd.DataFrame({t("row", lang): head["row_number"],
+                         t("task", lang): [f"{i} · {_short(words.get(i, ''), 80)}" for i in head["task_id"]],
+                         t("period", lang): head["period"].astype(str),
+                         t("status", lang): [t(f"task_status_{s}", lang) for s in head["status"]],
+                         t("note", lang): head["note"].fillna("").astype(str)})
+
+
+def upload_preview(rows: pd.DataFrame, lang: str) -> tuple[str, pd.DataFrame]:
+    """The caption and table that preview a checked file: task updates or figures."""
+    if rows.attrs.get("kind") == "tasks":
+        return t("preview_tasks", lang), task_preview_table(rows, lang)
+    return t("preview", lang), preview_table(rows, lang)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
 def submissions_table(subs: pd.DataFrame, province_names: dict[str, str], lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         "#": subs["id"], t("file", lang): subs["file_name"], t("upload_user", lang): subs["user_name"],
-        t("scope_col", lang): subs["scope"].map(lambda s: province_names.get(s, t("national", lang))),
+        t("scope_col", lang): subs["scope"].map(lambda s: t("task", lang) if s == "tasks"
+                                                else province_names.get(s, t("national", lang))),
         t("rows", lang): subs["rows"],
         t("received", lang): [fmt.date(x.to_pydatetime() if hasattr(x, "to_pydatetime") else x, lang)
                               for x in subs["received_at"]],
@@ -224,18 +261,107 @@ def submissions_table(subs: pd.DataFrame, province_names: dict[str, str], lang: 
 
 def targets_table(cat: Catalogue, lang: str) -> pd.DataFrame:
     """Every target of every indicator (the 2045 vision included) with its milestone, scope and
-    citation, for the About page; the quote stays in the plan's Vietnamese."""
+    citation, for the About page; the quote stays in the plan's Vietnamese. A local plan's row that
+    restates a national target is named beside it (restated_table lists it with its own quote);
+    the note says how the year and the words were read."""
     rows = []
     for ind in cat.indicators:
         for tg in sorted(ind.targets, key=lambda tg: (tg.year, tg.scope != "national")):
+            if ind.restates(tg) is not None:
+                continue
             doc = cat.documents[tg.source.document]
             rows.append({t("indicator", lang): ind.short(lang), t("milestone", lang): milestone_label(tg, lang),
                          t("target", lang): target_text(tg, ind, lang),
                          t("area_scope", lang): t("national", lang) if tg.scope == "national"
                          else geography.area_name(tg.scope),
                          t("source", lang): citation(doc.en if lang == "en" else doc.vi, tg.source.section, lang),
+                         t("restated_in", lang): "; ".join(geography.area_name(r.scope) for r in ind.restated_by(tg)),
+                         t("note", lang): target_note(tg, cat, lang),
                          t("quote", lang): f"“{tg.source.quote}”"})
     return pd.DataFrame(rows)
+
+
+# Plans fidelity (issue 17): each target's flags, restatements by a local plan, milestones with no
+# indicator, and every deadline with its source (a plan's section and quote, or the operator).
+def target_note(tg: Target, cat: Catalogue, lang: str) -> str:
+    """A target's flags as a reader sees them: how its year was read, a joined quote, a reading."""
+    notes = [] if tg.year_basis == "quote" else [t(f"year_basis_{tg.year_basis}", lang, year=tg.year)]
+    if tg.source.joined:
+        notes.append(t("quote_joined", lang))
+    if tg.reading is not None:
+        notes.append(cat.readings[tg.reading](lang))
+    return " · ".join(notes)
+
+
+def plan_citation(cat: Catalogue, document: str, section: str, quote: str, lang: str) -> str:
+    """'KH UBND tỉnh Đắk Lắk, mục II.1: “…”' (the quote in the plan's Vietnamese)."""
+    return f"{citation(cat.documents[document].short(lang), section, lang)}: “{quote}”"
+
+
+def restated_table(cat: Catalogue, lang: str) -> pd.DataFrame:
+    """Every national target a province's or ward's plan restates, with that plan's citation."""
+    rows = []
+    for ind in cat.indicators:
+        for tg in ind.targets:
+            if ind.restates(tg) is None:
+                continue
+            doc = cat.documents[tg.source.document]
+            rows.append({t("indicator", lang): ind.short(lang), t("milestone", lang): milestone_label(ind.restates(tg), lang),
+                         t("target", lang): target_text(tg, ind, lang), t("area_scope", lang): geography.area_name(tg.scope),
+                         t("source", lang): citation(doc.en if lang == "en" else doc.vi, tg.source.section, lang),
+                         t("note", lang): target_note(tg, cat, lang), t("quote", lang): f"“{tg.source.quote}”"})
+    return pd.DataFrame(rows)
+
+
+def restated_lines(ind: Indicator, results: list[tuple[Target, Assessment]], area_code: str, cat: Catalogue,
+                   lang: str) -> list[str]:
+    """For an area's page: each national milestone its own plan restates, with the plan's citation."""
+    return [f"{t('also_in_plan', lang, area=geography.area_name(area_code))}: {milestone_label(tg, lang)} "
+            f"{target_text(r, ind, lang)} — {plan_citation(cat, r.source.document, r.source.section, r.source.quote, lang)}"
+            for tg, _ in results for r in ind.restated_by(tg, area_code)]
+
+
+def untracked_table(cat: Catalogue, lang: str, area_code: str | None = None) -> pd.DataFrame:
+    """The plans' commitments with no measurable indicator (free basic hospital care), cited."""
+    return pd.DataFrame([{
+        t("commitment", lang): m.text(lang), t("milestone", lang): str(m.year),
+        t("area_scope", lang): t("national", lang) if m.scope == "national" else geography.area_name(m.scope),
+        t("source", lang): citation(cat.documents[m.source.document].short(lang), m.source.section, lang),
+        t("why_not_measured", lang): m.why_no_indicator(lang), t("quote", lang): f"“{m.source.quote}”"}
+        for m in cat.milestones_for(area_code)])
+
+
+def untracked_lines(cat: Catalogue, area_code: str, lang: str) -> list[str]:
+    """An area's page: each commitment with no indicator (its nation's and its own plan's), cited."""
+    return [f"{m.year} · {t('national', lang) if m.scope == 'national' else geography.area_name(m.scope)}: {m.text(lang)} — "
+            f"{plan_citation(cat, m.source.document, m.source.section, m.source.quote, lang)} ({m.why_no_indicator(lang)})"
+            for m in cat.milestones_for(area_code)]
+
+
+def figures_deadlines(lang: str) -> str:
+    """The deadlines of provincial figures the timeliness check uses: all the operator's."""
+    month, year = load_config().calendar["month"], load_config().calendar["year"]
+    return " · ".join([t("figures_month_due", lang, day=month.day_of()),
+                       t("figures_year_due", lang, day=year.day_of(), month=year.month), t("set_by_operator", lang)])
+
+
+def deadline_citation(dl: PlanDeadline, lang: str) -> str:
+    """'KH 172/KH-UBND Cần Thơ, mục III.2: “định kỳ 6 tháng (trước ngày 15 tháng 6)”'."""
+    return f"{t(f'plan_short_{dl.document}', lang)}, {section_text(dl.section, lang)}: “{dl.quote}”"
+
+
+def plan_deadlines_table(today: dt.date, lang: str) -> pd.DataFrame:
+    """Every deadline the plans set: who, what, the next last day on time (or the one-off date, or
+    none), and the plan's words with their section."""
+    def next_day(dl: PlanDeadline) -> str:
+        if dl.recurrence == "undated":
+            return t("no_date_in_plan", lang)
+        days = dl.due_dates(today, today + dt.timedelta(days=400)) or dl.due_dates(dt.date(2000, 1, 1), today)
+        return fmt.date(days[0], lang) if days else "–"
+    return pd.DataFrame([{
+        t("plan_col", lang): t(f"plan_short_{dl.document}", lang), t("deadline_who", lang): dl.who[lang],
+        t("what", lang): dl.what[lang], t("last_day_on_time", lang): next_day(dl),
+        t("deadline_written", lang): deadline_citation(dl, lang)} for dl in plan_deadlines()])
 
 
 def reporting_table(reporting: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
@@ -349,23 +475,27 @@ def task_table(group: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def reporting_calendar(board: pd.DataFrame, values: pd.DataFrame, today: dt.date, lang: str,
-                       days: int = 60) -> pd.DataFrame:
-    """The next reporting deadlines, each with the provinces or lead units that have not reported:
-    monthly indicator figures and each plan's task reports."""
+                       days: int = 60, due_day: int = DEFAULT_FIGURES_DUE_DAY) -> pd.DataFrame:
+    """The next reporting deadlines (last day on time), each with its source and the provinces or
+    lead units that have not reported: monthly indicator figures (the operator's `due_day`) and
+    every deadline the plans set (their section and quote)."""
     names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
-    due, period = next_figures_due(today)
+    due, period = next_figures_due(today, due_day)
     have = set(values.loc[values["period"] == period, "area_code"])
     missing = [names[c] for c in names if c not in have]
     rows = [{t("deadline", lang): fmt.date(due, lang), t("what", lang): t("calendar_monthly", lang).format(period=period),
+             t("source", lang): t("set_by_operator_day", lang, day=due_day),
              t("missing", lang): ", ".join(missing) if missing else t("nobody_missing", lang)}]
-    for when, document in upcoming_reporting(today, days):
-        docs = board[board["document"] == document]
-        since = window_start(Deadline("ongoing"), document, "", when)
+    for when, dl in upcoming_reporting(today, days):
+        docs = board[(board["document"] == dl.document) & board["task_key"].map(dl.applies_to)]
+        key = "" if "all" in dl.tasks or not dl.tasks else dl.tasks[0]
+        since = window_start(Deadline("ongoing"), dl.document, key, when)
         updated = set(docs.loc[[pd.notna(r) and r.date() > since for r in docs["received_at"]], "lead_unit"])
         late = sorted(set(docs["lead_unit"]) - updated)
-        label = plan_names(docs, lang).get(document, document)
-        rows.append({t("deadline", lang): fmt.date(when, lang), t("what", lang): t("calendar_plan", lang).format(plan=label),
-                     t("missing", lang): ", ".join(late) if late else t("nobody_missing", lang)})
+        shown = t("not_tracked", lang) if docs.empty else ", ".join(late) if late else t("nobody_missing", lang)
+        rows.append({t("deadline", lang): fmt.date(when, lang),
+                     t("what", lang): f"{t(f'plan_short_{dl.document}', lang)}: {dl.what[lang]} ({dl.who[lang]})",
+                     t("source", lang): deadline_citation(dl, lang), t("missing", lang): shown})
     return pd.DataFrame(rows)
 
 
@@ -390,3 +520,28 @@ def offline_html(html: str) -> str:
     head = re.search(r"</head\s*>", html, re.IGNORECASE)
     style = f"<style>{DOCS_CSS}</style>"
     return html[:head.start()] + style + html[head.start():] if head else style + html
+
+
+# Data entry page (issue 16): what the form shows beside each field, and its commune grid.
+def entry_hints(ind: Indicator, area_code: str, last: tuple[float, str] | None, target: Target | None,
+                lang: str) -> tuple[str, str, str]:
+    """(last stored value and its period, plausible range, target line) shown beside a field."""
+    low, high = ind.range
+    last_line = (t("entry_last", lang, value=value_text(last[0], ind, lang), period=last[1]) if last
+                 else t("entry_no_last", lang))
+    range_line = t("entry_range", lang, low=fmt.number(low, lang, 0), high=fmt.value_with_unit(high, ind.unit, lang, 0))
+    if target is None:
+        return last_line, range_line, t("entry_no_target", lang)
+    scope = t("national", lang) if target.scope == "national" else geography.area_name(target.scope)
+    return last_line, range_line, t("entry_target", lang, milestone=milestone_label(target, lang),
+                                    target=target_text(target, ind, lang), scope=scope)
+
+
+def entry_grid(grid: pd.DataFrame, ind: Indicator, last: dict[str, tuple[float, str]],
+               problems: dict[str, list], lang: str) -> pd.DataFrame:
+    """The commune grid as the editor shows it: code, name, last stored value, the value typed (the
+    only editable column) and the gate's problems of that commune's field, all as text."""
+    last_text = [f"{value_text(last[a][0], ind, lang)} ({last[a][1]})" if a in last else "–" for a in grid["area_code"]]
+    problem_text = ["; ".join(p.message(lang) for p in problems.get(entry.key(ind.code, a), [])) for a in grid["area_code"]]
+    return pd.DataFrame({"area_code": grid["area_code"], "area_name": grid["area_name"], "last": last_text,
+                         "value": grid["value"], "problem": problem_text}).astype(str)

@@ -106,7 +106,9 @@ def format_report(r: FileReport, lang: str = "vi") -> str:
 @click.option("--period", required=True, help="YYYY, YYYY-Qn or YYYY-MM.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Output file; .csv or .xlsx (default: nq72-<province>-<period>.xlsx).")
-def template(province, period, out) -> None:
+@click.option("--layout", "layout_", type=click.Choice(["long", "wide"]), default="long", show_default=True,
+              help="long: one row per indicator and area; wide: one row per area, one column per indicator.")
+def template(province, period, out, layout_) -> None:
     """Write a pre-filled upload file with every row a province reports for a period."""
     province = _valid_province(province)
     p = parse_period(period)
@@ -115,7 +117,7 @@ def template(province, period, out) -> None:
     out = out or f"nq72-{province}-{p.code}.xlsx"
     if not out.lower().endswith((".csv", ".xlsx")):
         raise click.BadParameter("the file name must end in .csv or .xlsx", param_hint="--out")
-    frame = template_rows(province, p)
+    frame = template_rows(province, p, layout_)
     write_template(frame, Path(out))
     click.echo(f"{out}: {len(frame)} rows")
 
@@ -264,6 +266,44 @@ def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
         click.echo(f"{url} asks for a log-in: run `nq72 export --url` beside the database that server uses "
                    "(--db naming that file), so each page carries an export token the server accepts", err=True)
     sys.exit(1 if result.failures else 0)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--province", default="all", show_default=True, help="A province code, or all (every province and the national report).")
+@click.option("--period", default=None, help="YYYY-MM (a month), YYYY-H1 (the 15 June report) or YYYY (the 15 December report); "
+              "default: the most recent report due.")
+@click.option("--format", "formats", default="docx,pdf", show_default=True, help="docx, pdf or both.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default="nq72-report", show_default=True)
+def report(db, province, period, formats, lang, out) -> None:
+    """Draft the report of Resolution 72-NQ/TW: an editable DOCX and an A4 PDF per province, and a national one.
+
+    Writes OUT/<period>/<code>-<name>-bao-cao-<period>.docx|.pdf (toan-quoc-... for the national report)."""
+    from pipelines import report as reporting  # lazy: python-docx, jinja2 and the charts load only here
+    from pipelines.settings import today
+
+    parsed = reporting.parse_report_period(period) if period else reporting.default_period(today())
+    if parsed is None:
+        raise click.BadParameter(f"'{period}' is not YYYY-MM, YYYY-H1 or YYYY", param_hint="--period")
+    format_set = {f.strip() for f in formats.split(",") if f.strip()}
+    if not format_set or not format_set <= set(reporting.FORMATS):
+        raise click.BadParameter("docx, pdf or docx,pdf", param_hint="--format")
+    codes = [*geography_codes(), None] if province == "all" else [_valid_province(province)]
+    path = store.db_path(db)
+    if not path.exists():
+        raise click.ClickException(f"no database at {path}")
+    bar = tqdm(total=len(codes), desc=f"report {parsed.code}", unit="report", file=sys.stderr, disable=len(codes) < 2)
+    try:
+        run = reporting.write_reports(path, codes, parsed, format_set, lang, Path(out), today(),
+                                      on_done=lambda _: bar.update(1))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        bar.close()
+    click.echo(t("rp_cli_done", lang, n=len(run.files), folder=Path(out) / parsed.code, seconds=sum(run.seconds.values())))
+    for file in run.files:
+        click.echo(f"  {file}")
 
 
 def geography_codes() -> list[str]:

@@ -3,6 +3,7 @@ pipelines.submit (the one door for writes) calls this outside any lock."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -38,13 +39,16 @@ class FileReport:
 
 
 def check_upload(content: bytes, name: str, *, scope_province: str | None = None,
-                 today: dt.date | None = None) -> tuple[pd.DataFrame | None, list[Problem], int]:
+                 today: dt.date | None = None,
+                 on_phase: Callable[[str], None] | None = None) -> tuple[pd.DataFrame | None, list[Problem], int]:
     """Validate a file without touching the store: (rows ready to load or None, problems, total).
 
-    Task-update rows carry attrs["kind"] == "tasks"."""
+    `on_phase` hears "check" once the file is read. Task-update rows carry attrs["kind"] == "tasks"."""
     ctx = Context(catalogue(), today or dt.date.today(), scope_province)
     try:
         table = read_upload(content, name)  # unchecked
+        if on_phase is not None:
+            on_phase("check")
         if task_updates.is_task_file(list(table.frame.columns)):
             return _check_tasks(table, ctx.today)
         data = normalise(table, scope_province)

@@ -153,7 +153,7 @@ TEXT: dict[str, dict[str, str]] = {
     "task_status_done": {"vi": "Hoàn thành", "en": "Done"},
     "tasks_total": {"vi": "Nhiệm vụ", "en": "Tasks"},
     "calendar": {"vi": "Lịch báo cáo sắp tới và đơn vị chưa báo cáo", "en": "Next reporting deadlines and who has not reported"},
-    "calendar_monthly": {"vi": "Số liệu chỉ tiêu tháng {period} (hạn ngày 23)", "en": "Indicator figures for {period} (due the 23rd)"},
+    "calendar_monthly": {"vi": "Số liệu chỉ tiêu tháng {period}", "en": "Indicator figures for {period}"},
     "calendar_plan": {"vi": "Báo cáo nhiệm vụ: {plan}", "en": "Task report: {plan}"},
     "missing": {"vi": "Chưa nộp / chưa báo cáo", "en": "Not yet received"},
     "deadline": {"vi": "Hạn", "en": "Deadline"},
@@ -198,8 +198,8 @@ TEXT: dict[str, dict[str, str]] = {
     "timeliness": {"vi": "Đúng hạn", "en": "Timeliness"},
     "heatmap_completeness": {"vi": "Tỷ lệ báo cáo đầy đủ (%) theo tỉnh và tháng (ngưỡng 90%)",
                              "en": "Completeness (%) by province and month (threshold 90%)"},
-    "heatmap_timeliness": {"vi": "Tỷ lệ nộp đúng hạn (%) theo tỉnh và tháng (hạn: ngày 23 tháng sau)",
-                           "en": "Timeliness (%) by province and month (due the 23rd of the next month)"},
+    "heatmap_timeliness": {"vi": "Tỷ lệ nộp đúng hạn (%) theo tỉnh và tháng (hạn nộp do đơn vị vận hành đặt)",
+                           "en": "Timeliness (%) by province and month (deadline set by the operator)"},
     "quality_source": {"vi": "Nguồn: bộ kiểm tra great-expectations trên số liệu đã lưu (khung Rà soát chất lượng số liệu của WHO).",
                        "en": "Source: the great-expectations suite over the stored values (WHO Data Quality Review framework)."},
     "scores": {"vi": "Điểm chất lượng theo tỉnh (thấp nhất trước)", "en": "Quality score per province (lowest first)"},
@@ -340,8 +340,8 @@ TEXT: dict[str, dict[str, str]] = {
                      "en": "The Excel file is damaged (not a valid zip)."},
     "read_zip_too_big": {"vi": "Tệp Excel giải nén ra quá lớn; tệp bị từ chối để bảo vệ máy chủ.",
                          "en": "The Excel file expands to an unreasonable size; rejected to protect the server."},
-    "read_too_many_columns": {"vi": "Tệp có {columns} cột; mẫu chỉ có tối đa 9 cột.",
-                              "en": "The file has {columns} columns; the template has at most 9."},
+    "read_too_many_columns": {"vi": "Tệp có {columns} cột; một tệp nộp có tối đa {limit} cột.",
+                              "en": "The file has {columns} columns; an upload has at most {limit}."},
     "read_no_rows": {"vi": "Tệp chỉ có dòng tiêu đề, không có dòng số liệu nào.",
                      "en": "The file has a header but no data rows."},
     "header_unknown": {"vi": "Cột '{header}' không có trong mẫu. Các cột: {columns}.",
@@ -508,6 +508,318 @@ TEXT: dict[str, dict[str, str]] = {
                    "en": "✓ {file}: loaded {n} rows as submission #{id}."},
     "cli_quality_head": {"vi": "Lần kiểm tra #{id}: {values} giá trị, {flags} cảnh báo.",
                          "en": "Quality run #{id}: {values} values, {flags} flags."},
+    # Upload page (issue 13): progress by phase, the first 1,000 problems, both template layouts, task previews.
+    "sheet": {"vi": "Trang tính", "en": "Sheet"},
+    "first_problems": {"vi": "{shown} lỗi đầu tiên trong tổng số {total}; sửa các lỗi này rồi tải lại để xem tiếp.",
+                       "en": "The first {shown} of {total} problems; fix these and upload again to see the rest."},
+    "phase_read": {"vi": "Đọc tệp", "en": "Reading the file"},
+    "phase_check": {"vi": "Kiểm tra từng dòng", "en": "Checking every row"},
+    "phase_load": {"vi": "Nạp vào cơ sở dữ liệu", "en": "Loading into the database"},
+    "phase_running": {"vi": "Đang xử lý {file}: {phase}… ({seconds} giây)",
+                      "en": "Working on {file}: {phase}… ({seconds} s)"},
+    "phase_done": {"vi": "Đã xử lý {file} trong {seconds} giây", "en": "{file} done in {seconds} s"},
+    "phase_failed": {"vi": "Không xử lý được {file}", "en": "{file} could not be processed"},
+    "template_layout": {"vi": "Kiểu mẫu", "en": "Layout"},
+    "template_long": {"vi": "Dạng dọc", "en": "Long"},
+    "template_long_help": {"vi": "Mỗi dòng là một chỉ tiêu của một đơn vị; số liệu ghi ở cột value.",
+                           "en": "One row per indicator and area; the figure goes in the value column."},
+    "template_wide": {"vi": "Dạng ngang", "en": "Wide"},
+    "template_wide_help": {"vi": "Mỗi dòng là một đơn vị; mỗi chỉ tiêu một cột, tiêu đề cột là tên chỉ tiêu (đơn vị).",
+                           "en": "One row per area; one column per indicator, headed by its name (unit)."},
+    "template_csv": {"vi": "⬇ Tải mẫu CSV", "en": "⬇ Download CSV template"},
+    "preview_tasks": {"vi": "Xem trước: cập nhật tình trạng nhiệm vụ", "en": "Preview: task status updates"},
+    # Normalising office files (issue 13 B): wide layout, percent cells, Excel error cells, ambiguous names, provinces.
+    "upload_no_values": {"vi": "Không dòng nào có giá trị, tử số, mẫu số hay ghi chú: tệp không có số liệu để nạp.",
+                         "en": "No row has a value, numerator, denominator or note: the file holds no figures to load."},
+    "upload_wide_empty": {"vi": "Bảng có một cột cho mỗi chỉ tiêu nhưng không ô giá trị nào được điền.",
+                          "en": "The table has one column per indicator but no value is filled in."},
+    "rule_percent_fraction": {
+        "vi": "{value_vi} — có phải {pct_vi} %? Ô định dạng phần trăm trong Excel lưu {value_vi}; "
+              "hãy nhập {pct_vi} hoặc định dạng ô là %. Nếu đúng là {value_vi} %, hãy ghi '{value_vi} %' "
+              "hoặc điền tử số và mẫu số.",
+        "en": "{value} — did you mean {pct}%? A cell formatted as percent in Excel stores {value}; "
+              "type {pct} or format the cell as %. If it really is {value}%, write '{value}%' "
+              "or fill in the numerator and denominator."},
+    "rule_excel_error": {
+        "vi": "Ô lỗi của Excel ({error}): công thức không tính được; hãy sửa công thức hoặc để trống ô.",
+        "en": "Excel error cell ({error}): the formula could not be calculated; fix the formula or leave the cell empty."},
+    "rule_ambiguous_commune": {
+        "vi": "Tên '{name}' có ở nhiều xã/phường: {candidates}. Hãy ghi mã xã (ma_dvhc) hoặc thêm cột tỉnh (province).",
+        "en": "The name '{name}' matches several communes: {candidates}. Give the commune code (area_code) "
+              "or add a province column (province)."},
+    "rule_name_not_in_province": {"vi": "Không có xã/phường tên '{name}' ở {province_name}; tên này có ở: {candidates}.",
+                                  "en": "No commune named '{name}' in {province_name}; the name exists in: {candidates}."},
+    "rule_unknown_province": {"vi": "Không tìm thấy tỉnh/thành phố '{value}' (mã hoặc tên từ 01/7/2025).",
+                              "en": "No province '{value}' (code or name in force since 1 July 2025)."},
+    "rule_province_mismatch": {"vi": "Đơn vị {area} ({name}) thuộc {province_name} ({province}), không phải '{value}'.",
+                               "en": "Area {area} ({name}) is in {province_name} ({province}), not '{value}'."},
+    # Plans fidelity (issue 17): deadlines with their source or the operator's, restated targets, flags, milestones.
+    "set_by_operator": {"vi": "Hạn nộp do đơn vị vận hành đặt", "en": "Deadline set by the operator"},
+    "set_by_operator_day": {"vi": "Hạn nộp do đơn vị vận hành đặt: đến hết ngày {day} tháng sau (NQ72_FIGURES_DUE_DAY)",
+                            "en": "Deadline set by the operator: to the end of day {day} of the next month (NQ72_FIGURES_DUE_DAY)"},
+    "before_day_reading": {
+        "vi": "Cách đọc “trước ngày X”: hạn cuối là ngày liền trước X (báo cáo gửi đúng ngày X là muộn). "
+              "Áp dụng cho mọi hạn của các kế hoạch; cột “Ngày cuối đúng hạn” đã tính theo cách đọc này.",
+        "en": "How “trước ngày X” (before day X) is read: the last day on time is the day before X (a report sent on X "
+              "is late). It applies to every deadline of the plans; “Last day on time” is computed that way."},
+    "plan_deadlines": {"vi": "Mọi hạn báo cáo các kế hoạch đặt ra", "en": "Every reporting deadline the plans set"},
+    "plan_short_CANTHO": {"vi": "KH 172/KH-UBND Cần Thơ", "en": "Can Tho plan 172/KH-UBND"},
+    "plan_short_DAKLAK": {"vi": "KH UBND tỉnh Đắk Lắk", "en": "Dak Lak plan"},
+    "plan_short_MOST": {"vi": "KH hành động Bộ KH&CN", "en": "MOST action plan"},
+    "plan_short_VUSTA": {"vi": "KH 314/KH-LHHVN", "en": "VUSTA plan 314/KH-LHHVN"},
+    "deadline_who": {"vi": "Đơn vị", "en": "Who"},
+    "deadline_written": {"vi": "Theo văn bản (trích)", "en": "As written (Vietnamese original)"},
+    "last_day_on_time": {"vi": "Ngày cuối đúng hạn (kỳ tới)", "en": "Last day on time (next)"},
+    "no_date_in_plan": {"vi": "Kế hoạch không nêu ngày", "en": "No date in the plan"},
+    "not_tracked": {"vi": "– (không theo dõi trong nq72)", "en": "– (not tracked in nq72)"},
+    "quality_deadlines": {"vi": "Hạn nộp số liệu dùng để tính tỷ lệ đúng hạn", "en": "Deadlines used for timeliness"},
+    "figures_month_due": {"vi": "Số liệu tháng, quý: đến hết ngày {day} tháng sau",
+                          "en": "Monthly and quarterly figures: to the end of day {day} of the next month"},
+    "figures_year_due": {"vi": "Số liệu năm: đến hết ngày {day}/{month} của năm",
+                         "en": "Annual figures: to the end of {day}/{month} of the year"},
+    "figures_deadline_note": {
+        "vi": "Không kế hoạch nào đặt hạn nộp số liệu chỉ tiêu của các tỉnh: các hạn trên do đơn vị vận hành đặt "
+              "(NQ72_FIGURES_DUE_DAY; pipelines/quality/quality.yaml). Hạn “trước ngày 23 hằng tháng” trong kế hoạch "
+              "của Bộ KH&CN (mục V.2.a) chỉ dành cho việc cập nhật 05 nhiệm vụ của Bộ; hạn các kế hoạch đặt ra ở trang Nhiệm vụ.",
+        "en": "No plan sets a deadline for the provinces' indicator figures: these are set by the operator "
+              "(NQ72_FIGURES_DUE_DAY; pipelines/quality/quality.yaml). The “before the 23rd of each month” of the ministry's "
+              "plan (section V.2.a) is for updating five of its own tasks; the plans' deadlines are on the Tasks page."},
+    "restated_in": {"vi": "Nhắc lại trong kế hoạch", "en": "Restated in"},
+    "restated_heading": {"vi": "Mục tiêu quốc gia được kế hoạch của tỉnh, phường nhắc lại",
+                         "en": "National targets restated in a province's or ward's plan"},
+    "restated_intro": {
+        "vi": "Khi kế hoạch của tỉnh hoặc phường nhắc lại đúng mục tiêu quốc gia (cùng mức, cùng năm), mục tiêu được "
+              "đánh giá một lần theo mốc quốc gia, kèm trích dẫn của kế hoạch địa phương. Mục tiêu khác mức "
+              "(ví dụ 96% của phường Trần Liễu) là mục tiêu riêng, đánh giá riêng.",
+        "en": "Where a province's or ward's plan restates a national target (same level, same year) it is assessed once, "
+              "against the national milestone, with the local plan's citation. A different level (Trần Liễu's 96%) is "
+              "the area's own target, assessed on its own."},
+    "also_in_plan": {"vi": "Cũng có trong kế hoạch của {area}", "en": "Also in the plan of {area}"},
+    "plan_col": {"vi": "Kế hoạch", "en": "Plan"},
+    "year_basis_sentence": {"vi": "Năm {year} nêu ở đầu câu được trích", "en": "Year {year} stated earlier in the quoted sentence"},
+    "year_basis_section": {"vi": "Năm {year} theo tiêu đề mục của kế hoạch", "en": "Year {year} from the plan's section heading"},
+    "year_basis_assumed": {"vi": "Kế hoạch không nêu năm: nq72 giả định năm {year}", "en": "The plan gives no year: nq72 assumes {year}"},
+    "quote_joined": {"vi": "Trích ghép: các đoạn nối bằng “...”", "en": "Joined quote: passages joined with “...”"},
+    "untracked_milestones": {"vi": "Mốc chưa có chỉ tiêu đo được", "en": "Milestones with no measurable indicator"},
+    "commitment": {"vi": "Cam kết", "en": "Commitment"},
+    "why_not_measured": {"vi": "Vì sao chưa đo", "en": "Why not measured"},
+    # Report (`nq72 report` and the Report page, issue 14 part 2): the administrative report's words.
+    "page_report": {"vi": "Báo cáo", "en": "Report"},
+    "title_report": {"vi": "Báo cáo kết quả thực hiện", "en": "Progress report"},
+    "rp_intro": {"vi": ("Báo cáo soạn sẵn từ số liệu (DOCX sửa được trong Word/LibreOffice và PDF khổ A4) cho tỉnh, thành phố và kỳ "
+                        "đang chọn."),
+                 "en": ("A report drafted from the figures (a DOCX to edit in Word or LibreOffice, and an A4 PDF) for the chosen "
+                        "province and period.")},
+    "rp_period_select": {"vi": "Kỳ báo cáo", "en": "Reporting period"},
+    "rp_make": {"vi": "Soạn báo cáo", "en": "Draft the report"},
+    "rp_making": {"vi": "Đang soạn báo cáo…", "en": "Drafting the report…"},
+    "rp_failed": {"vi": "Không soạn được báo cáo", "en": "The report could not be drafted"},
+    "rp_download_docx": {"vi": "⬇ Tải DOCX", "en": "⬇ DOCX"},
+    "rp_download_pdf": {"vi": "⬇ Tải PDF", "en": "⬇ PDF"},
+    "rp_scope_national": {"vi": "Toàn quốc (báo cáo chung)", "en": "National (the whole country)"},
+    "rp_summary_line": {"vi": "{place}, {period}: {parts}.", "en": "{place}, {period}: {parts}."},
+    "rp_cli_done": {"vi": "{n} tệp trong {folder} ({seconds:.0f} giây)", "en": "{n} files in {folder} ({seconds:.0f} s)"},
+    "rp_period_month": {"vi": "tháng {month}/{year}", "en": "month {month}/{year}"},
+    "rp_period_half": {"vi": "6 tháng đầu năm {year}", "en": "first half of {year}"},
+    "rp_period_year": {"vi": "năm {year}", "en": "year {year}"},
+    "rp_synthetic": {"vi": ("LƯU Ý: Báo cáo này được lập từ DỮ LIỆU MINH HỌA (tổng hợp, không phải số liệu thật). Mọi con số đều do "
+                            "máy tạo ra; không dùng để báo cáo chính thức."),
+                     "en": ("NOTE: this report is drawn from SYNTHETIC DEMO DATA (generated, not real figures). Every number is made "
+                            "up; do not file it.")},
+    "rp_h_summary": {"vi": "Tóm tắt kết quả", "en": "Summary"},
+    "rp_h_indicators": {"vi": "Kết quả thực hiện các chỉ tiêu", "en": "Progress on each indicator"},
+    "rp_h_table": {"vi": "Bảng tổng hợp các chỉ tiêu và mốc mục tiêu", "en": "Every indicator against every milestone"},
+    "rp_h_stations": {"vi": "Trạm y tế xã chưa đủ bác sĩ", "en": "Commune health stations short of doctors"},
+    "rp_h_tasks": {"vi": "Tình hình thực hiện nhiệm vụ của kế hoạch", "en": "The plan's tasks"},
+    "rp_h_quality": {"vi": "Chất lượng số liệu báo cáo", "en": "Quality of the reported figures"},
+    "rp_h_sources": {"vi": "Nguồn và căn cứ của các mục tiêu", "en": "Sources of every target"},
+    "rp_issuer_parent": {"vi": "UBND {name}", "en": "{name} People's Committee"},
+    "rp_issuer": {"vi": "Sở Y tế", "en": "Department of Health"},
+    "rp_issuer_parent_national": {"vi": "Cơ quan báo cáo", "en": "Reporting body"},
+    "rp_issuer_national": {"vi": "Bộ Y tế", "en": "Ministry of Health"},
+    "rp_place_national": {"vi": "Hà Nội", "en": "Ha Noi"},
+    "rp_number": {"vi": "Số:        /BC", "en": "No.:        /BC"},
+    "rp_motto_1": {"vi": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "en": "SOCIALIST REPUBLIC OF VIET NAM"},
+    "rp_motto_2": {"vi": "Độc lập - Tự do - Hạnh phúc", "en": "Independence - Freedom - Happiness"},
+    "rp_place_date": {"vi": "{place}, ngày {day} tháng {month} năm {year}", "en": "{place}, {date}"},
+    "rp_title": {"vi": "BÁO CÁO", "en": "REPORT"},
+    "rp_subtitle": {"vi": ("Kết quả thực hiện Nghị quyết số 72-NQ/TW ngày 09/9/2025 của Bộ Chính trị về một số giải pháp đột phá, tăng"
+                           " cường bảo vệ, chăm sóc và nâng cao sức khỏe Nhân dân"),
+                    "en": ("On the implementation of Politburo Resolution 72-NQ/TW of 9 September 2025 on breakthrough measures to "
+                           "protect, care for and improve the people's health")},
+    "rp_period_line": {"vi": "(Kỳ báo cáo: {period}; số liệu đến tháng {as_of})", "en": "(Reporting period: {period}; figures to {as_of})"},
+    "rp_recipients_head": {"vi": "Nơi nhận:", "en": "To:"},
+    "rp_recipients": {"vi": "- Bộ Y tế (để báo cáo);\n- UBND tỉnh, thành phố (để báo cáo);\n- Lưu: VT.",
+                      "en": "- Ministry of Health (for information);\n- Provincial People's Committee (for information);\n- File."},
+    "rp_signer": {"vi": "GIÁM ĐỐC", "en": "DIRECTOR"},
+    "rp_signer_hint": {"vi": "(Ký, ghi rõ họ tên, đóng dấu)", "en": "(signature, full name, seal)"},
+    "rp_count_achieved": {"vi": "{n} chỉ tiêu đã đạt", "en": "{n} achieved"},
+    "rp_count_on_track": {"vi": "{n} chỉ tiêu đúng tiến độ", "en": "{n} on track"},
+    "rp_count_acceleration_needed": {"vi": "{n} chỉ tiêu cần tăng tốc", "en": "{n} needing acceleration"},
+    "rp_count_limited_progress": {"vi": "{n} chỉ tiêu tiến bộ hạn chế", "en": "{n} with limited progress"},
+    "rp_count_deterioration": {"vi": "{n} chỉ tiêu đang đi xuống", "en": "{n} deteriorating"},
+    "rp_count_not_achieved": {"vi": "{n} chỉ tiêu không đạt (đã quá hạn mốc)", "en": "{n} overdue (milestone passed unmet)"},
+    "rp_count_insufficient_data": {"vi": "{n} chỉ tiêu chưa đủ số liệu để đánh giá", "en": "{n} without enough data to judge"},
+    "rp_count_no_target": {"vi": "{n} chỉ tiêu không có mục tiêu", "en": "{n} without a target"},
+    "rp_count_no_data": {"vi": "{n} chỉ tiêu chưa có số liệu", "en": "{n} with no figures yet"},
+    "rp_and": {"vi": "và", "en": "and"},
+    "rp_summary_counts": {"vi": ("Tính đến số liệu tháng {as_of}, so với mốc mục tiêu gần nhất, trong {total} chỉ tiêu theo dõi của "
+                                 "{place} có {parts}."),
+                          "en": ("With figures to {as_of}, against the next milestone, of the {total} indicators tracked for {place}: "
+                                 "{parts}.")},
+    "rp_summary_gaps": {"vi": "Các khoảng cách lớn nhất so với mốc gần nhất: {gaps}.",
+                        "en": "The largest gaps to the next milestone: {gaps}."},
+    "rp_gap_item": {"vi": "{name} đạt {value} (kỳ {period}), còn cách {gap} so với mục tiêu năm {year} ({target})",
+                    "en": "{name} at {value} ({period}), {gap} short of the {year} target ({target})"},
+    "rp_summary_zero": {"vi": "Không có chỉ tiêu nào {parts}.", "en": "No indicator is in the status {parts}."},
+    "rp_or": {"vi": "hoặc", "en": "or"},
+    "rp_summary_overdue": {"vi": "Các chỉ tiêu đã qua năm mốc mà chưa đạt: {names}.",
+                           "en": "Past their milestone year without reaching it: {names}."},
+    "rp_latest": {"vi": "Số liệu mới nhất (kỳ)", "en": "Latest (period)"},
+    "rp_gap_short": {"vi": "còn cách {gap}", "en": "{gap} to go"},
+    "rp_projected_short": {"vi": "dự kiến đạt: {when}", "en": "projected: {when}"},
+    "rp_ind_no_data": {"vi": "Chưa có số liệu {name} của {place} đến kỳ báo cáo này.",
+                       "en": "No figure for {name} in {place} up to this period."},
+    "rp_ind_latest": {"vi": "{name} của {place} đạt {value} (kỳ {period})", "en": "{name} in {place} stood at {value} ({period})"},
+    "rp_ind_up": {"vi": ", tăng {change} so với cùng kỳ năm trước", "en": ", up {change} on a year before"},
+    "rp_ind_down": {"vi": ", giảm {change} so với cùng kỳ năm trước", "en": ", down {change} on a year before"},
+    "rp_ind_same": {"vi": ", không đổi so với cùng kỳ năm trước", "en": ", unchanged on a year before"},
+    "rp_ind_no_target": {"vi": "Chỉ tiêu này chưa có mục tiêu áp dụng.", "en": "No target applies to it."},
+    "rp_ind_achieved": {"vi": "Đã đạt mốc {year} ({scope}: {target}).", "en": "The {year} milestone ({scope}: {target}) is achieved."},
+    "rp_ind_overdue": {"vi": "Mốc {year} ({scope}: {target}) đã qua mà chưa đạt, còn thiếu {gap}.",
+                       "en": "The {year} milestone ({scope}: {target}) has passed unmet, {gap} short."},
+    "rp_ind_insufficient": {"vi": "Chưa đủ số liệu để đánh giá tiến độ so với mốc {year} ({scope}: {target}).",
+                            "en": "There is not enough data yet to judge progress towards the {year} milestone ({scope}: {target})."},
+    "rp_ind_progress": {"vi": ("So với mốc {year} ({scope}: {target}), tiến độ được đánh giá là “{status}”, còn cách {gap}; thời điểm "
+                               "dự kiến đạt với tốc độ hiện nay: {when}."),
+                        "en": ("Against the {year} milestone ({scope}: {target}) progress is “{status}”, {gap} to go; at the current "
+                               "pace it is reached: {when}.")},
+    "rp_figure": {"vi": "Hình: {name}, {place}: số liệu, các mốc mục tiêu, lộ trình cần đạt và xu hướng hiện nay",
+                  "en": "Figure: {name}, {place}: figures, milestones, the required path and the current trend"},
+    "rp_figure_stations": {"vi": "Hình: số bác sĩ mỗi trạm y tế xã, {place}", "en": "Figure: doctors per commune health station, {place}"},
+    "rp_source_line": {"vi": "Nguồn số liệu: các Sở Y tế nộp qua nq72. Căn cứ mục tiêu: {targets}.",
+                       "en": "Figures: submitted by the provincial health departments through nq72. Targets: {targets}."},
+    "rp_stations": {"vi": "Theo số liệu gần nhất, {place} có {n}/{total} trạm y tế xã dưới {k} bác sĩ ({share}).",
+                    "en": ("By the latest figures, {n} of {total} commune health stations in {place} ({share}) have fewer than {k} "
+                           "doctors.")},
+    "rp_stations_list": {"vi": "Danh sách các trạm ở Phụ lục 1.", "en": "Appendix 1 lists them."},
+    "rp_stations_none": {"vi": "Chưa có số liệu bác sĩ của các trạm y tế xã của {place}.",
+                         "en": "No commune station figures for {place} yet."},
+    "rp_stations_provinces": {"vi": "Nhiều trạm dưới 4 bác sĩ nhất: {items}.", "en": "Most stations below 4 doctors: {items}."},
+    "rp_tasks": {"vi": ("{plan}: {total} nhiệm vụ, trong đó {overdue} quá hạn, {due_soon} sắp đến hạn (trong 30 ngày), {on_schedule} "
+                        "trong hạn và {done} đã hoàn thành."),
+                 "en": ("{plan}: {total} tasks; {overdue} overdue, {due_soon} due within 30 days, {on_schedule} on schedule and {done}"
+                        " done.")},
+    "rp_tasks_urgent": {"vi": "Nhiệm vụ quá hạn hoặc sắp đến hạn: {items}.", "en": "Overdue or due soon: {items}."},
+    "rp_quality_none": {"vi": "Chưa có lần kiểm tra chất lượng số liệu nào (chạy `nq72 quality`).",
+                        "en": "No data-quality run yet (run `nq72 quality`)."},
+    "rp_quality_rates": {"vi": ("Trong {months} tháng từ {first} đến {last}, {place} đã gửi {completeness} số liệu hằng tháng phải báo"
+                                " cáo (tính đầy đủ), {timeliness} đúng hạn (tính kịp thời)."),
+                         "en": ("Over the {months} months from {first} to {last}, {place} sent {completeness} of the monthly figures "
+                                "due (completeness) and {timeliness} on time (timeliness).")},
+    "rp_quality_weak": {"vi": "Các tháng có tỷ lệ đầy đủ dưới {min}: {months}.", "en": "Months with completeness below {min}: {months}."},
+    "rp_flags": {"vi": "Lần kiểm tra gần nhất cảnh báo {n} giá trị của {place}: {items}; chi tiết ở phụ lục.",
+                 "en": "The latest run flagged {n} values of {place}: {items}; the appendix lists them."},
+    "rp_quality_weakest": {"vi": "Mười tỉnh, thành phố có điểm chất lượng số liệu thấp nhất:",
+                           "en": "The ten provinces with the lowest data-quality scores:"},
+    "rp_flags_none": {"vi": "Lần kiểm tra gần nhất không cảnh báo giá trị nào của {place}.",
+                      "en": "The latest run flagged no value of {place}."},
+    "rp_quality_run": {"vi": ("Theo lần kiểm tra chất lượng số liệu #{id} ({when}), theo khung Rà soát chất lượng số liệu của WHO "
+                              "(trang Chất lượng dữ liệu)."),
+                       "en": "From data-quality run #{id} ({when}), after the WHO Data Quality Review framework (Data quality page)."},
+    "rp_sources_intro": {"vi": ("Các mục tiêu được trích nguyên văn từ văn bản gốc; mục tiêu toàn quốc của Nghị quyết 72-NQ/TW được "
+                                "trích qua các kế hoạch nhắc lại."),
+                         "en": ("Each target is quoted from the original document (in Vietnamese); the national targets of Resolution "
+                                "72-NQ/TW are cited through the plans that restate them.")},
+    "rp_sources_data": {"vi": ("Số liệu do các Sở Y tế nộp qua nq72, tính đến kỳ báo cáo; trạng thái tiến độ theo phương pháp của "
+                               "Thống kê Canada / Open SDG (trang Giới thiệu)."),
+                        "en": ("Figures as submitted by the provincial health departments through nq72 up to the period; progress "
+                               "statuses by the Statistics Canada / Open SDG measure (About page).")},
+    "rp_appendix_stations": {"vi": "PHỤ LỤC {n}. DANH SÁCH TRẠM Y TẾ XÃ DƯỚI {k} BÁC SĨ",
+                             "en": "APPENDIX {n}. COMMUNE HEALTH STATIONS WITH FEWER THAN {k} DOCTORS"},
+    "rp_appendix_flags": {"vi": "PHỤ LỤC {n}. CÁC GIÁ TRỊ BỊ CẢNH BÁO VỀ CHẤT LƯỢNG",
+                          "en": "APPENDIX {n}. VALUES FLAGGED BY THE QUALITY CHECKS"},
+    "rp_none": {"vi": "Không có.", "en": "None."},
+    "rp_page": {"vi": "Trang", "en": "Page"},
+    # Reading workbooks as offices fill them: every visible sheet (issue 13, reader)
+    "read_workbook_too_big": {
+        "vi": "{sheets} trang của tệp Excel có tổng cộng {cells} ô, vượt giới hạn {limit} ô của một tệp Excel. "
+              "Hãy xóa các trang không cần nộp, lưu dưới dạng CSV UTF-8 hoặc chia nhỏ tệp.",
+        "en": "The {sheets} sheets of the Excel file hold {cells} cells in all, over the limit of {limit} cells for an "
+              "Excel file. Delete the sheets that are not part of the report, save it as CSV UTF-8 or split the file."},
+    # Print-ready exports (issue 14, part 1): headers, footers and cover of an exported PDF
+    "print_page": {"vi": "Trang {n}/{total}", "en": "Page {n}/{total}"},
+    "cover_contents": {"vi": "Nội dung", "en": "Contents"},
+    "cover_contents_line": {"vi": "{page}: từ trang {first}", "en": "{page}: from page {first}"},
+    "docs_print": {"vi": "Báo cáo chi tiết của great-expectations (Data Docs) xem trên trang Chất lượng dữ liệu của bảng điều khiển "
+                         "hoặc tải về dạng zip.",
+                   "en": "The great-expectations Data Docs are on the dashboard's Data quality page, or as a zip download."},
+    # Data entry page (issue 16, section 1): the form, its checks as you type, drafts, reopening a period.
+    "page_entry": {"vi": "Nhập số liệu", "en": "Enter figures"},
+    "title_entry": {"vi": "Nhập số liệu", "en": "Enter figures"},
+    "entry_no_permission": {
+        "vi": "Tài khoản của bạn chỉ có quyền xem, không được nhập số liệu. Nếu bạn cần nộp số liệu cho tỉnh, "
+              "hãy đề nghị quản trị viên cấp quyền tải lên.",
+        "en": "Your account may view but not enter figures. If you need to report for a province, "
+              "ask an administrator for an uploader account."},
+    "entry_granularity": {"vi": "Loại kỳ báo cáo", "en": "Reporting period"},
+    "entry_gran_month": {"vi": "Tháng", "en": "Month"},
+    "entry_gran_quarter": {"vi": "Quý", "en": "Quarter"},
+    "entry_gran_year": {"vi": "Năm", "en": "Year"},
+    "entry_period": {"vi": "Kỳ báo cáo", "en": "Period"},
+    "entry_due": {"vi": "{period} (kỳ đang đến hạn)", "en": "{period} (due now)"},
+    "entry_intro": {
+        "vi": "Số liệu của {province}, kỳ {period}. Mỗi ô được kiểm tra ngay khi bạn nhập xong (Enter hoặc chuyển ô), "
+              "theo đúng các quy tắc kiểm tra tệp của trang Tải dữ liệu. Số thập phân ghi bằng dấu phẩy: 94,7. "
+              "Ô để trống không được gửi.",
+        "en": "Figures of {province}, period {period}. Each field is checked as soon as you finish it (Enter or moving "
+              "on), by the same rules as a file on the Upload page. Empty fields are not sent."},
+    "entry_nothing": {"vi": "Không có chỉ tiêu nào báo cáo theo {granularity}.",
+                      "en": "No indicator is reported by {granularity}."},
+    "entry_province_fields": {"vi": "Số liệu cấp tỉnh", "en": "Province figures"},
+    "entry_range": {"vi": "Khoảng hợp lý: {low}–{high}", "en": "Plausible range: {low}–{high}"},
+    "entry_last": {"vi": "Kỳ trước: **{value}** ({period})", "en": "Last stored: **{value}** ({period})"},
+    "entry_no_last": {"vi": "Chưa có số liệu trước kỳ này", "en": "No figure before this period"},
+    "entry_target": {"vi": "Tính vào mục tiêu {milestone}: {target} ({scope})",
+                     "en": "Counts toward the {milestone} target: {target} ({scope})"},
+    "entry_no_target": {"vi": "Chỉ tiêu chưa có mục tiêu", "en": "No target for this indicator"},
+    "entry_communes": {"vi": "{indicator}: từng xã, phường ({n})", "en": "{indicator}: each commune ({n})"},
+    "entry_grid_help": {
+        "vi": "Có thể dán cả cột từ Excel: chọn ô đầu tiên của cột “Giá trị” rồi nhấn Ctrl+V. Lỗi của từng xã hiện ở cột “Kiểm tra”.",
+        "en": "A column copied from Excel can be pasted: select the first cell of the “Value” column and press Ctrl+V. "
+              "Each commune's problem shows in the “Check” column."},
+    "entry_col_code": {"vi": "Mã", "en": "Code"},
+    "entry_col_name": {"vi": "Xã, phường", "en": "Commune"},
+    "entry_col_last": {"vi": "Kỳ trước", "en": "Last stored"},
+    "entry_col_value": {"vi": "Giá trị", "en": "Value"},
+    "entry_col_problem": {"vi": "Kiểm tra", "en": "Check"},
+    "entry_grid_problems": {"vi": "{n} xã, phường có lỗi (xem cột “Kiểm tra”).",
+                            "en": "{n} communes have a problem (see the “Check” column)."},
+    "entry_draft_saved": {
+        "vi": "Bản nháp được lưu trên máy chủ lúc {time} ngày {date} (theo tài khoản, tỉnh và kỳ): tải lại trang, "
+              "hết phiên đăng nhập hay bị từ chối khi gửi đều không mất những gì đã nhập.",
+        "en": "Draft kept on the server at {time} on {date} (per account, province and period): a reload, an ended "
+              "log-in or a refused submission loses nothing you typed."},
+    "entry_draft_none": {"vi": "Mỗi ô bạn điền được lưu ngay thành bản nháp trên máy chủ.",
+                         "en": "Every field you fill is kept at once as a draft on the server."},
+    "entry_draft_failed": {"vi": "Chưa lưu được bản nháp: {reason}", "en": "The draft could not be kept: {reason}"},
+    "entry_reopened": {
+        "vi": "Kỳ {period} đã có số liệu được nộp: các ô đã điền sẵn số liệu đang lưu. Sửa rồi gửi lại để điều chỉnh.",
+        "en": "Figures for {period} have been submitted: the fields hold the stored values. Correct them and send again."},
+    "entry_draft_over_stored": {
+        "vi": "Kỳ {period} đã có số liệu được nộp; các ô đang hiện bản nháp chưa gửi của bạn.",
+        "en": "Figures for {period} have been submitted; the fields show your draft, not yet sent."},
+    "entry_problems": {"vi": "Còn {n} lỗi: sửa các ô được đánh dấu rồi gửi.",
+                       "en": "{n} problems: fix the marked fields, then send."},
+    "entry_ok": {"vi": "Hợp lệ: {n} ô đã điền, sẵn sàng gửi.", "en": "Valid: {n} fields filled, ready to send."},
+    "entry_empty": {"vi": "Chưa có ô nào được điền.", "en": "No field is filled yet."},
+    "entry_submit": {"vi": "Gửi số liệu", "en": "Send the figures"},
+    "entry_submit_help": {"vi": "Gửi như một lần nộp tệp, tên “{name}”: kiểm tra lại, nạp tất cả hoặc không nạp gì, ghi nhật ký.",
+                          "en": "Sent as a submission like a file, named “{name}”: checked again, loaded all or nothing, audited."},
+    "entry_loaded": {"vi": "Đã gửi {n} số liệu (lần nộp #{id}, “{name}”).", "en": "Sent {n} figures (submission #{id}, “{name}”)."},
+    "entry_unchanged": {"vi": "Các số liệu này đã được nộp y hệt trước đây (lần nộp #{id}); không có gì thay đổi.",
+                        "en": "These figures were submitted exactly so before (submission #{id}); nothing changed."},
+    "entry_refused": {"vi": "Chưa gửi được (bản nháp vẫn được giữ): {reason}", "en": "Not sent (the draft is kept): {reason}"},
 }
 
 

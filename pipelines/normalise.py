@@ -195,6 +195,15 @@ def normalise(table: RawTable, scope_province: str | None = None) -> Normalised:
     if problems:
         raise UploadError(problems)
     raw = canonical_frame(table.frame, mapping, list(HEADERS))
+    # A template row left blank (no value, numerator, denominator or note) is not a report, as an
+    # empty cell of the wide layout is not: skipped, so a partly filled template loads.
+    blank = raw[["value", "numerator", "denominator", "note"]].map(layout.clean_text).eq("").all(axis=1)
+    if blank.all():
+        raise UploadError([file_problem("upload_no_values")])
+    if blank.any():
+        keep = ~blank
+        raw, table.rows = raw[keep], table.rows[keep]
+        table.sheets = None if table.sheets is None else table.sheets[keep]
     frame = _typed_places(raw, scope_province)
     frame["indicator"] = map_categories(raw["indicator"], lambda v: layout.clean_text(v).lower() or None)
     for col in ("value", "numerator", "denominator"):

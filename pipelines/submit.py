@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from indicators.tasks import plan_tasks
@@ -26,11 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bool = False,
            scope_province: str | None = None, today: dt.date | None = None,
            received_at: dt.datetime | None = None, synthetic: bool = False,
-           start_quality: bool = True) -> FileReport:
+           start_quality: bool = True, on_phase: Callable[[str], None] | None = None) -> FileReport:
     """Check one file and, unless dry_run, load it as one submission (all or nothing), audited.
 
     `scope_province` narrows an admin's or the operator's file to one province; an uploader's
-    file is always checked against the uploader's own province."""
+    file is always checked against the uploader's own province. `on_phase` hears "read", "check" and "load"
+    as each begins (the Upload page shows them; a 60 MB file takes a while)."""
+    phase = on_phase or (lambda _: None)
     sha = hashlib.sha256(content).hexdigest()
     try:
         if store.exists():
@@ -46,7 +49,8 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
         return _unchanged(store, name, actor, sha, found)
     if found is not None:
         return FileReport(name, "unchanged", rows=found[1], submission_id=found[0], dry_run=True, sha256=sha)
-    rows, problems, total = check_upload(content, name, scope_province=scope, today=today)  # outside any lock
+    phase("read")
+    rows, problems, total = check_upload(content, name, scope_province=scope, today=today, on_phase=phase)  # outside any lock
     if rows is None:
         return reject(store, name, actor, problems, total, sha, dry_run)
     tasks = rows.attrs.get("kind") == "tasks"
@@ -57,6 +61,7 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
             return refuse(store, name, actor, why, sha, dry_run)
     if dry_run:
         return FileReport(name, "accepted", rows=len(rows), dry_run=True, rows_frame=rows, sha256=sha)
+    phase("load")
     try:
         with store.writing() as conn, transaction(conn):
             actor = authorise(conn, actor)  # again: the account as it is at the moment of the write

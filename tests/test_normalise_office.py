@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from pipelines.ingest import check_upload
-from tests.conftest import TODAY, csv_bytes, current
+from tests.conftest import TODAY, csv_bytes, current, to_cp1258
 
 VI_HEADER = ["chi_tieu", "ma_dvhc", "ky", "gia_tri", "tu_so", "mau_so"]
 
@@ -163,3 +163,22 @@ def test_problems_name_their_sheet_in_sheet_then_row_order():
     _, problems, total = check(content, "f.xlsx")
     assert [(p.sheet, p.row, p.column) for p in problems] == [("Tỉnh", 5, "value"), ("Xã", 2, "area_code")]
     assert total == 2 and problems[0].to_json()["sheet"] == "Tỉnh"
+
+
+def test_long_template_rows_left_blank_are_skipped_not_refused():
+    """A partly filled long template loads: its blank rows are not reports (as empty wide cells)."""
+    from pipelines.ingest import check_upload
+    head = ["indicator", "ten_chi_tieu", "area_code", "area_name", "period", "value", "numerator", "denominator", "note"]
+    rows = [head, ["insurance_coverage", "BHYT (%)", "66", "Đắk Lắk", "2026-10", "94,7", "", "", ""],
+            ["ehealth_book_coverage", "Sổ SKĐT (%)", "66", "Đắk Lắk", "2026-10", "", "", "", ""]]
+    content = to_cp1258("\n".join(";".join(r) for r in rows) + "\n")
+    frame, problems, _ = check_upload(content, "mau.csv", today=dt.date(2026, 11, 30))
+    assert problems == []
+    assert list(frame["indicator"]) == ["insurance_coverage"] and list(frame["row_number"]) == [2]
+
+
+def test_long_file_with_no_figure_at_all_is_refused_as_such():
+    from pipelines.ingest import check_upload
+    content = "indicator;area_code;period;value\ninsurance_coverage;66;2026-10;\n".encode("cp1258")
+    _, problems, _ = check_upload(content, "trong.csv", today=dt.date(2026, 11, 30))
+    assert [p.key for p in problems] == ["upload_no_values"]

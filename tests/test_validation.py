@@ -44,7 +44,6 @@ def test_good_row_passes():
     (["annual_checkup_coverage", "66", "", "2025-03", "20", "", ""], "period", "2025-03", "not reported by month"),
     (["life_expectancy", "10729", "", "2025", "74", "", ""], "area_code", "10729", "not reported for a commune"),
     (["insurance_coverage", "66", "", "2025-12", "n/a", "", ""], "value", "n/a", "not a number"),
-    (["insurance_coverage", "66", "", "2025-12", "", "", ""], "value", "", "Missing value"),
     (["insurance_coverage", "66", "", "2025-12", "120", "", ""], "value", "120", "outside the plausible range 0–100"),
     (["life_expectancy", "66", "", "2025", "7.48", "", ""], "value", "7.48", "outside the plausible range 40–95"),
     (["commune_insured_visit_share", "66", "", "2025-12", "30", "x", "100"], "numerator", "x", "not a number"),
@@ -101,3 +100,11 @@ def test_problem_list_is_capped_but_counted():
     rows += [["ehealth_book_coverage", "66", "", f"{y}-{m:02d}", "500", "", ""] for y in range(1990, 2026) for m in range(1, 13)]
     _, problems, total = check_upload(csv_bytes([HEAD, *rows]), "f.csv", today=TODAY)
     assert len(problems) == 1000 and total == len(rows)
+
+
+def test_a_row_with_a_note_but_no_value_is_missing_its_value():
+    """A blank template row is skipped; a row that says something but gives no value is an error."""
+    _, problems, _ = check_upload(csv_bytes([HEAD + ["note"], GOOD + [""],
+                                             ["ehealth_book_coverage", "66", "", "2025-12", "", "", "", "chưa có số liệu"]]),
+                                  "f.csv", today=TODAY)
+    assert [(p.row, p.column, p.message_en) for p in problems] == [(3, "value", "Missing value.")]
