@@ -7,21 +7,10 @@ import sys
 from pathlib import Path
 
 import click
-import duckdb
-from tqdm import tqdm
 
-from data import geography
-from indicators.periods import last_complete_month, parse_period
-from pipelines import accounts, store
-from pipelines import export as exporter
-from pipelines.demo import build_demo
-from pipelines.ingest import FileReport
-from pipelines.messages import t
-from pipelines.quality.run import run_quality
-from pipelines.read import size_problem
-from pipelines.store import Store, StoreError
-from pipelines.submit import reject, submit
-from pipelines.template import template_rows, write_template
+# Only click is imported here: `nq72 --help` and every command's own --help stay fast. Each command
+# imports what it uses (pandas, DuckDB, the catalogue...) when it runs.
+ROLES = ("viewer", "uploader", "admin")  # pipelines.accounts.ROLES, checked equal by a test
 
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
                          help="Database file (default: $NQ72_DB or data/nq72.duckdb).")
@@ -44,6 +33,10 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     """Check CSV/XLSX files and load each one that passes, all or nothing.
 
     Exit 0 when every file is accepted or unchanged, 1 when any is rejected."""
+    import duckdb
+
+    from pipelines.store import Store, StoreError
+
     if province is not None:
         province = _valid_province(province)
     target = Store.at(db)
@@ -64,8 +57,10 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     sys.exit(1 if any(r.status == "rejected" for r in reports) else 0)
 
 
-def _actor(target: Store, user: str | None) -> accounts.Actor:
+def _actor(target, user: str | None):
     """--user names an account that must exist; without it, the operator at the shell acts."""
+    from pipelines import accounts
+
     if user is None:
         return accounts.operator()
     found = accounts.find(target.path, user) if target.path.exists() else None
@@ -74,7 +69,10 @@ def _actor(target: Store, user: str | None) -> accounts.Actor:
     return found
 
 
-def _submit_path(target: Store, path: str, actor: accounts.Actor, province: str | None, dry_run: bool) -> FileReport:
+def _submit_path(target, path: str, actor, province: str | None, dry_run: bool):
+    from pipelines.read import size_problem
+    from pipelines.submit import reject, submit
+
     name, size = os.path.basename(path), os.path.getsize(path)
     if (too_big := size_problem(size)) is not None:  # refused unread
         return reject(target, name, actor, [too_big], 1, None, dry_run)
@@ -83,8 +81,10 @@ def _submit_path(target: Store, path: str, actor: accounts.Actor, province: str 
     return submit(target, content, name, actor, scope_province=province, dry_run=dry_run)
 
 
-def format_report(r: FileReport, lang: str = "vi") -> str:
-    """A readable report of one file."""
+def format_report(r, lang: str = "vi") -> str:
+    """A readable report of one file (a pipelines.ingest.FileReport)."""
+    from pipelines.messages import t
+
     if r.status == "rejected":
         lines = [t("cli_rejected_head", lang, file=r.file, n=r.total_problems)]
         for p in r.problems:
@@ -110,6 +110,9 @@ def format_report(r: FileReport, lang: str = "vi") -> str:
               help="long: one row per indicator and area; wide: one row per area, one column per indicator.")
 def template(province, period, out, layout_) -> None:
     """Write a pre-filled upload file with every row a province reports for a period."""
+    from indicators.periods import parse_period
+    from pipelines.template import template_rows, write_template
+
     province = _valid_province(province)
     p = parse_period(period)
     if p is None:
@@ -135,12 +138,14 @@ def _password(password_stdin: bool) -> str:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--province", default=None, help="The province of an uploader (or of a provincial viewer).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @DB_OPTION
 def user_add(username, role, province, password_stdin, db) -> None:
     """Create an account."""
+    from pipelines import accounts, store
+
     try:
         accounts.add_user(store.db_path(db), username, _password(password_stdin), role, province, by=accounts.operator().name)
     except (accounts.AccountError, store.StoreError) as exc:
@@ -153,6 +158,8 @@ def user_add(username, role, province, password_stdin, db) -> None:
 @DB_OPTION
 def user_remove(username, db) -> None:
     """Delete an account (the audit log keeps its history)."""
+    from pipelines import accounts, store
+
     try:
         accounts.remove_user(store.db_path(db), username, by=accounts.operator().name)
     except (accounts.AccountError, store.StoreError) as exc:
@@ -165,6 +172,8 @@ def user_remove(username, db) -> None:
 @DB_OPTION
 def user_passwd(username, password_stdin, db) -> None:
     """Set an account's password."""
+    from pipelines import accounts, store
+
     try:
         accounts.set_password(store.db_path(db), username, _password(password_stdin), by=accounts.operator().name)
     except (accounts.AccountError, store.StoreError) as exc:
@@ -175,6 +184,8 @@ def user_passwd(username, password_stdin, db) -> None:
 @DB_OPTION
 def user_list(db) -> None:
     """Print the accounts (never their passwords)."""
+    from pipelines import accounts, store
+
     try:
         users = accounts.list_users(store.db_path(db))
     except store.StoreError as exc:
@@ -192,6 +203,10 @@ def user_list(db) -> None:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def quality(db, province, period, trigger, no_docs, lang) -> None:
     """Run the data-quality suite on the stored values and keep its results."""
+    from indicators.periods import parse_period
+    from pipelines import store
+    from pipelines.quality.run import run_quality
+
     if province is not None:
         province = _valid_province(province)
     if period is not None:
@@ -207,6 +222,8 @@ def quality(db, province, period, trigger, no_docs, lang) -> None:
 
 
 def format_quality(report, lang: str = "vi") -> str:
+    from pipelines.messages import t
+
     counts = report.flags.groupby("check_name").size().to_dict()
     head = t("cli_quality_head", lang, id=report.run_id, values=report.values_checked, flags=len(report.flags))
     lines = [head] + [f"  {name}: {n}" for name, n in sorted(counts.items())]
@@ -233,6 +250,12 @@ def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
 
     Writes OUT/YYYY-MM/<code>-<name>/<page>.png and <code>-<name>.pdf, and OUT/YYYY-MM/national/.
     Safe to re-run: files are replaced whole. Exit 1 if any page failed."""
+    from tqdm import tqdm
+
+    from indicators.periods import last_complete_month, parse_period
+    from pipelines import export as exporter
+    from pipelines import store
+
     parsed = parse_period(period) if period else last_complete_month()
     if parsed is None or parsed.granularity != "month":
         raise click.BadParameter(f"'{period}' is not YYYY-MM", param_hint="--period")
@@ -280,8 +303,13 @@ def report(db, province, period, formats, lang, out) -> None:
     """Draft the report of Resolution 72-NQ/TW: an editable DOCX and an A4 PDF per province, and a national one.
 
     Writes OUT/<period>/<code>-<name>-bao-cao-<period>.docx|.pdf (toan-quoc-... for the national report)."""
-    from pipelines import report as reporting  # lazy: python-docx, jinja2 and the charts load only here
+    from tqdm import tqdm
+
+    from pipelines import report as reporting
+    from pipelines import store
+    from pipelines.messages import t
     from pipelines.settings import today
+    from pipelines.store import StoreError
 
     parsed = reporting.parse_report_period(period) if period else reporting.default_period(today())
     if parsed is None:
@@ -307,6 +335,7 @@ def report(db, province, period, formats, lang, out) -> None:
 
 
 def geography_codes() -> list[str]:
+    from data import geography
 
     return list(geography.provinces()["code"])
 
@@ -317,6 +346,9 @@ def geography_codes() -> list[str]:
 @click.option("--force", is_flag=True, help="Replace an existing database file.")
 def demo(db, seed, force) -> None:
     """Build the demo database (synthetic data, loaded through the upload pipeline)."""
+    from pipelines import store
+    from pipelines.demo import build_demo
+
     path = store.db_path(db)
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; use --force to replace it")
@@ -330,6 +362,8 @@ def demo(db, seed, force) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(db, port, host) -> None:
     """Start the dashboard on a database."""
+    from pipelines import store
+
     root = Path(__file__).resolve().parent.parent  # holds .streamlit/config.toml
     env = dict(os.environ, NQ72_DB=str(store.db_path(db).resolve()))
     cmd = [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "app.py"),
@@ -342,6 +376,7 @@ def serve(db, port, host) -> None:
 
 
 def _valid_province(code: str) -> str:
+    from data import geography
 
     norm = geography.normalise_code(code)
     if norm not in set(geography.provinces()["code"]):
@@ -353,6 +388,7 @@ def _progress(items, label: str, quiet: bool):
     """A progress bar on stderr when there is more than one item and a terminal to draw on."""
     if quiet or len(items) < 2:
         return items
+    from tqdm import tqdm
 
     return tqdm(items, desc=label, unit="file", file=sys.stderr)
 

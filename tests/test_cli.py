@@ -137,3 +137,21 @@ def test_demo_refuses_to_overwrite(run, db_path):
     store.connect(db_path).close()
     r = CliRunner().invoke(main, ["demo", "--db", str(db_path)])
     assert r.exit_code == 1 and "--force" in r.output
+
+
+def test_cli_imports_only_click_until_a_command_runs():
+    """`nq72 --help` must not pay for pandas, DuckDB or the catalogue (issue: speed as users feel it)."""
+    import subprocess
+    import sys as _sys
+
+    code = ("import sys; import pipelines.cli as c; "
+            "heavy = [m for m in ('pandas', 'duckdb', 'pyarrow', 'pandera', 'streamlit', 'yaml', 'pydantic') if m in sys.modules]; "
+            "print(','.join(heavy))")
+    out = subprocess.run([_sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
+
+
+def test_cli_roles_are_the_accounts_roles():
+    from pipelines import accounts, cli
+
+    assert cli.ROLES == accounts.ROLES
