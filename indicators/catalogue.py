@@ -1,6 +1,7 @@
 """Typed, validated indicator catalogue loaded from catalogue.yaml."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,10 @@ CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
 Granularity = Literal["month", "quarter", "year"]
 AreaLevel = Literal["province", "commune"]
+# Where a target's year comes from: the quote itself; the start of the quoted sentence; the plan's
+# section heading ("Mục tiêu đến năm 2030"); or nowhere in the plan, so nq72 assumes it.
+YearBasis = Literal["quote", "sentence", "section", "assumed"]
+_JOINED = re.compile(r"\.\.\.|…")
 
 
 class _Strict(BaseModel):
@@ -37,6 +42,31 @@ class Source(_Strict):
     document: str
     section: str
     quote: str
+    joined: bool = False   # the quote joins separate passages of the plan with "..."
+
+
+class _Dated(_Strict):
+    """What a plan commits to, where and by when, with its citation and how its year was read."""
+
+    scope: str  # "national", a 2-digit province code or a 5-digit commune code
+    year: int = Field(ge=2025, le=2100)
+    year_basis: YearBasis = "quote"
+    source: Source
+
+    @model_validator(mode="after")
+    def _dated(self) -> _Dated:
+        if self.scope != "national" and not (self.scope.isdigit() and len(self.scope) in (2, 5)):
+            raise ValueError(f"scope must be national or an area code, got {self.scope!r}")
+        return self
+
+    def unflagged(self) -> str | None:
+        """What the plan's words leave open and the entry does not flag (None when all is flagged):
+        a year the quote does not state, a quote joined with '...'. Checked when a catalogue loads."""
+        if (self.year_basis == "quote") != (str(self.year) in self.source.quote):
+            return f"year_basis is 'quote' exactly when the quote says {self.year}"
+        if self.source.joined != bool(_JOINED.search(self.source.quote)):
+            return "a quote joined with '...' is marked `joined: true`, and only such a quote"
+        return None
 
 
 class Change(_Strict):
@@ -47,14 +77,12 @@ class Change(_Strict):
     baseline_year: int = 2025
 
 
-class Target(_Strict):
-    scope: str  # "national", a 2-digit province code or a 5-digit commune code
-    year: int = Field(ge=2025, le=2100)
+class Target(_Dated):
     comparison: Literal[">", ">=", "=", "range"]
     threshold: float | None = None
     upper: float | None = None  # only for range targets
     change: Change | None = None
-    source: Source
+    reading: str | None = None  # key of the catalogue's `readings`: how ambiguous wording is read
 
     @model_validator(mode="after")
     def _one_kind(self) -> Target:
@@ -62,9 +90,23 @@ class Target(_Strict):
             raise ValueError("a target has either a threshold or a change, not both")
         if (self.comparison == "range") != (self.upper is not None):
             raise ValueError("a range target needs `upper`, and only a range target has one")
-        if self.scope != "national" and not (self.scope.isdigit() and len(self.scope) in (2, 5)):
-            raise ValueError(f"scope must be national or an area code, got {self.scope!r}")
         return self
+
+    def unflagged(self) -> str | None:
+        if self.needs_reading and self.reading is None:
+            return "a change, a range or an unwritten 100% needs its `reading`"
+        return super().unflagged()
+
+    @property
+    def needs_reading(self) -> bool:
+        """A baseline the plan does not name, a band, or 'everyone' read as 100%."""
+        unwritten_all = self.threshold == 100 and "100%" not in self.source.quote
+        return self.change is not None or self.comparison == "range" or unwritten_all
+
+    @property
+    def key(self) -> tuple:
+        """What the target asks, without who asks it: equal keys are the same target."""
+        return (self.year, self.comparison, self.threshold, self.upper, self.change)
 
     def threshold_for(self, baseline_value: float | None) -> float | None:
         """The value to reach; baseline-relative targets need the baseline year's value."""
@@ -136,14 +178,37 @@ class Indicator(_Strict):
     def is_percent(self) -> bool:
         return self.unit == "%"
 
+    def restates(self, target: Target) -> Target | None:
+        """The national target a local plan's target repeats word for word in number and year."""
+        if target.scope == "national":
+            return None
+        return next((n for n in self.targets if n.scope == "national" and n.key == target.key), None)
+
     def targets_for(self, area_code: str) -> list[Target]:
-        """National targets plus those of the plan of this area (province or commune)."""
-        return [t for t in self.targets if t.scope in ("national", area_code)]
+        """National targets plus the area's own (province or commune) ones; a local row that only
+        restates a national target is a citation of it (restated_by), not a second milestone."""
+        return [t for t in self.targets
+                if t.scope == "national" or (t.scope == area_code and self.restates(t) is None)]
+
+    def restated_by(self, target: Target, area_code: str | None = None) -> list[Target]:
+        """The local plans' rows restating a national target (of one area, or of every area)."""
+        return [t for t in self.targets if t.scope != "national" and self.restates(t) is target
+                and area_code in (None, t.scope)]
+
+
+class Milestone(_Dated):
+    """A commitment of the plans with no measurable definition yet: tracked and cited, not scored."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]+$")
+    text: Text
+    why_no_indicator: Text
 
 
 class Catalogue(_Strict):
     documents: dict[str, Document]
+    readings: dict[str, Text] = {}
     indicators: tuple[Indicator, ...]
+    milestones: tuple[Milestone, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalogue:
@@ -154,7 +219,20 @@ class Catalogue(_Strict):
             for t in ind.targets:
                 if t.source.document not in self.documents:
                     raise ValueError(f"{ind.code}: unknown document {t.source.document}")
+                if t.reading is not None and t.reading not in self.readings:
+                    raise ValueError(f"{ind.code}: unknown reading {t.reading}")
+        for m in self.milestones:
+            if m.source.document not in self.documents:
+                raise ValueError(f"{m.code}: unknown document {m.source.document}")
+        # A plan's reading that is not flagged cannot be loaded: the About page shows every flag.
+        for code, item in [(i.code, t) for i in self.indicators for t in i.targets] + [(m.code, m) for m in self.milestones]:
+            if problem := item.unflagged():
+                raise ValueError(f"{code} {item.scope} {item.year}: {problem}: {item.source.quote!r}")
         return self
+
+    def milestones_for(self, area_code: str | None = None) -> list[Milestone]:
+        """Milestones with no indicator: every one, or those of the nation and one area's plan."""
+        return [m for m in self.milestones if area_code is None or m.scope in ("national", area_code)]
 
     def __getitem__(self, code: str) -> Indicator:
         return self.by_code()[code]

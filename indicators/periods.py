@@ -14,10 +14,15 @@ import pandas as pd
 
 from indicators.aggregate import period_end
 
-# Monthly figures and monthly task updates are due on this day of the following month (Can Tho
-# 172/KH-UBND and the Dak Lak plan: "trước ngày 23 hằng tháng"); quarterly figures with the report
-# of the quarter's last month. Read by indicators.tasks, pipelines.quality.config and the demo.
-MONTHLY_DUE_DAY = 23
+# The day of the following month by which a month's (or a quarter's) provincial figures count as
+# on time. No plan sets it: the operator does (NQ72_FIGURES_DUE_DAY, read in pipelines.settings);
+# this is its default. (The ministry's "trước ngày 23 hằng tháng" is for five of its own tasks:
+# data/plan_tasks_deadlines.csv.)
+DEFAULT_FIGURES_DUE_DAY = 23
+
+# How the plans' "trước ngày X" (before day X) is read, once for every plan deadline: strictly, as
+# the words say. The last day on time is the day before X; a report sent on X is late.
+BEFORE_DAY_IS_STRICT = True
 
 _YEAR = re.compile(r"^(\d{4})(?:\.0)?$")
 _QUARTER = [
@@ -118,20 +123,25 @@ def last_complete_month(today: dt.date | None = None) -> Period:
     return make_period(year, "month", month)
 
 
-def figures_due(period_code: str) -> dt.date:
-    """The day a month's or a quarter's figures are due: MONTHLY_DUE_DAY of the next month.
-    (Annual figures follow their own date, quality.yaml's calendar.)"""
+def last_day_before(day: dt.date) -> dt.date:
+    """The last day on time for "trước ngày X" (X = `day`): the day before X (BEFORE_DAY_IS_STRICT)."""
+    return day - dt.timedelta(days=1) if BEFORE_DAY_IS_STRICT else day
+
+
+def figures_due(period_code: str, due_day: int = DEFAULT_FIGURES_DUE_DAY) -> dt.date:
+    """The last day a month's or a quarter's figures are on time: `due_day` of the next month (the
+    operator's setting). Annual figures follow their own date, quality.yaml's calendar."""
     period = parse_period(period_code)
     if period is None or period.granularity == "year":
         raise ValueError(f"not a month or a quarter: {period_code!r}")
-    return dt.date(*shift_month(period.end.year, period.end.month, 1), MONTHLY_DUE_DAY)
+    return dt.date(*shift_month(period.end.year, period.end.month, 1), due_day)
 
 
-def next_figures_due(today: dt.date) -> tuple[dt.date, str]:
+def next_figures_due(today: dt.date, due_day: int = DEFAULT_FIGURES_DUE_DAY) -> tuple[dt.date, str]:
     """The next monthly deadline on or after today and the month whose figures it is for."""
-    due = dt.date(today.year, today.month, MONTHLY_DUE_DAY)
+    due = dt.date(today.year, today.month, due_day)
     if due < today:
-        due = dt.date(*shift_month(today.year, today.month, 1), MONTHLY_DUE_DAY)
+        due = dt.date(*shift_month(today.year, today.month, 1), due_day)
     year, month = shift_month(due.year, due.month, -1)
     return due, f"{year}-{month:02d}"
 

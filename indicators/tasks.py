@@ -3,7 +3,9 @@
 Deadline texts are parsed into rules: a fixed date (the end of the year, quarter or month named),
 ongoing ("Thường xuyên") or yearly ("Hằng năm", "lồng ghép vào ... kế hoạch hàng năm"), or a
 date then ongoing ("2026, triển khai thường xuyên"). Ongoing and yearly tasks fall due at every
-reporting date of their plan (REPORTING). Pure Python; the store loads the table for SQL users."""
+reporting deadline of their plan that applies to them (data/plan_tasks_deadlines.csv, each with
+its section and quote; "trước ngày X" read once, by indicators.periods.last_day_before). Pure
+Python; the store loads the table for SQL users."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,25 +18,76 @@ from typing import Literal
 import pandas as pd
 
 from data import DATA_DIR
-from indicators.periods import MONTHLY_DUE_DAY, month_end
+from indicators.periods import last_day_before, month_end
 
 TASKS_FILE = DATA_DIR / "plan_tasks.csv"
+DEADLINES_FILE = DATA_DIR / "plan_tasks_deadlines.csv"
 STATUSES = ("not_started", "in_progress", "done")
 DUE_SOON_DAYS = 30
 
-# Reporting dates of each plan, (month, day) each year; the tasks in monthly_tasks also fall due
-# on MONTHLY_DUE_DAY of every month (indicators.periods).
-# CANTHO 172/KH-UBND (and Dak Lak): 6-month report before 15 June, annual before 15 December.
-# MOST: units report before 15 November (the ministry before 1 December); tasks 4, 5, 18, 19, 20
-# are updated in the central monitoring system before the 23rd of each month.
-# VUSTA 314/KH-LHHVN: annual report before 10 December.
-REPORTING: dict[str, dict] = {
-    "CANTHO": {"dates": [(6, 15), (12, 15)], "monthly_tasks": ()},
-    "MOST": {"dates": [(11, 15)], "monthly_tasks": ("I-4", "I-5", "III-18", "III-19", "III-20")},
-    "VUSTA": {"dates": [(12, 10)], "monthly_tasks": ()},
-}
 # The day each plan was issued, for "Ngay sau khi Kế hoạch được ban hành" (right after issue).
 ISSUED = {"CANTHO": dt.date(2025, 11, 28), "VUSTA": dt.date(2026, 5, 11), "MOST": dt.date(2025, 12, 17)}
+
+
+@dataclass(frozen=True)
+class PlanDeadline:
+    """One reporting deadline a plan sets, as written (section, quote) and as read.
+
+    recurrence: once (year, month, day), yearly (month, day), monthly (day), undated (none given).
+    rule: "before" is "trước ngày X" (last day on time: last_day_before); "quarter" is "trong Quý"
+    (the quarter's last day, `month` being the quarter's last month). `tasks`: the task keys that
+    fall due at it, ("all",) for every ongoing or yearly task of the plan, () for none."""
+
+    document: str
+    key: str
+    recurrence: Literal["once", "yearly", "monthly", "undated"]
+    year: int | None
+    month: int | None
+    day: int | None
+    rule: str
+    tasks: tuple[str, ...]
+    who: dict[str, str]
+    what: dict[str, str]
+    section: str
+    quote: str
+
+    def written(self, year: int, month: int) -> dt.date:
+        """The date the plan names for one occurrence (X in "trước ngày X")."""
+        if self.rule == "quarter":
+            return month_end(year, month)
+        return dt.date(year, month, self.day)
+
+    def due(self, year: int, month: int) -> dt.date:
+        """The last day on time for one occurrence."""
+        written = self.written(year, month)
+        return last_day_before(written) if self.rule == "before" else written
+
+    def due_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Last days on time between two days (inclusive), in order."""
+        if self.recurrence == "undated":
+            return []
+        if self.recurrence == "once":
+            occurrences = [(self.year, self.month)]
+        else:
+            months = range(1, 13) if self.recurrence == "monthly" else [self.month]
+            occurrences = [(y, m) for y in range(start.year - 1, end.year + 2) for m in months]
+        return sorted(d for d in (self.due(y, m) for y, m in occurrences) if start <= d <= end)
+
+    def applies_to(self, task_key: str) -> bool:
+        """Whether a task of the plan falls due at this deadline ("" is any ongoing task)."""
+        return "all" in self.tasks or task_key in self.tasks
+
+
+@lru_cache(maxsize=1)
+def plan_deadlines() -> tuple[PlanDeadline, ...]:
+    """Every reporting deadline of the plans, in file order."""
+    df = pd.read_csv(DEADLINES_FILE, dtype=str, keep_default_na=False)
+    number = lambda v: int(v) if v else None  # noqa: E731
+    return tuple(PlanDeadline(r["document"], r["key"], r["recurrence"], number(r["year"]), number(r["month"]),
+                              number(r["day"]), r["rule"], tuple(r["tasks"].split()),
+                              {"vi": r["who_vi"], "en": r["who_en"]}, {"vi": r["what_vi"], "en": r["what_en"]},
+                              r["section"], r["quote"]) for _, r in df.iterrows())
+
 
 Kind = Literal["fixed", "ongoing", "yearly", "fixed_then_ongoing"]
 
@@ -69,12 +122,10 @@ def parse_deadline(text: str, document: str = "CANTHO") -> Deadline:
 
 
 def reporting_dates(document: str, task_key: str, start: dt.date, end: dt.date) -> list[dt.date]:
-    """The plan's reporting dates between two days (inclusive), in order."""
-    rule = REPORTING[document]
-    out = [dt.date(y, m, d) for y in range(start.year, end.year + 1) for m, d in rule["dates"]]
-    if task_key in rule["monthly_tasks"]:
-        out += [dt.date(y, m, MONTHLY_DUE_DAY) for y in range(start.year, end.year + 1) for m in range(1, 13)]
-    return sorted(d for d in set(out) if start <= d <= end)
+    """The days a task of the plan falls due between two days (inclusive), in order."""
+    out = {d for dl in plan_deadlines() if dl.document == document and dl.applies_to(task_key)
+           for d in dl.due_dates(start, end)}
+    return sorted(out)
 
 
 def next_due(deadline: Deadline, document: str, task_key: str, today: dt.date) -> dt.date | None:
@@ -168,10 +219,8 @@ def task_board(tasks: pd.DataFrame, updates: pd.DataFrame, today: dt.date) -> pd
     return board
 
 
-def upcoming_reporting(today: dt.date, days: int = 90) -> list[tuple[dt.date, str]]:
-    """Reporting dates of every plan in the next `days` days: (date, document)."""
+def upcoming_reporting(today: dt.date, days: int = 90) -> list[tuple[dt.date, PlanDeadline]]:
+    """Every plan deadline falling in the next `days` days (today included): (last day on time, deadline)."""
     end = today + dt.timedelta(days=days)
-    out = []
-    for document in REPORTING:
-        out += [(d, document) for d in reporting_dates(document, "", today, end)]
-    return sorted(out)
+    return sorted(((d, dl) for dl in plan_deadlines() for d in dl.due_dates(today, end)),
+                  key=lambda item: (item[0], item[1].document, item[1].key))

@@ -22,11 +22,13 @@ import pandas as pd
 from tqdm import tqdm
 
 from data import geography
+from indicators.catalogue import catalogue
 from indicators.periods import Period, figures_due, last_complete_month, make_period, periods_between
 from indicators.tasks import plan_tasks
 from pipelines.accounts import operator
 from pipelines.quality.results import results_path
 from pipelines.quality.run import run_quality
+from pipelines.settings import settings
 from pipelines.store import Store, submissions
 from pipelines.submit import submit
 
@@ -151,14 +153,14 @@ def _report_month(period: str) -> str:
 
 
 def _received_at(province: str, report: str, rng) -> dt.datetime:
-    """Monthly reports are due as indicators.periods.figures_due says, annual ones by 15 December
-    (quality.yaml); back-fills arrived when reporting started."""
+    """Monthly reports are due on the operator's day (NQ72_FIGURES_DUE_DAY, indicators.periods.figures_due),
+    annual ones by 15 December (quality.yaml); back-fills arrived when reporting started."""
     hour = dt.time(int(rng.integers(8, 17)), 0)
     if "-" not in report:
         return dt.datetime(*LIVE_FROM, 10, 9, 0) + dt.timedelta(hours=int(report) - FIRST_YEAR)
     if report.endswith("annual"):
         return dt.datetime.combine(dt.date(int(report[:4]), 12, int(rng.integers(1, 15))), hour)
-    due = figures_due(report)
+    due = figures_due(report, settings().figures_due_day)
     days = int(rng.integers(3, 12)) if province == LATE and int(report[:4]) >= 2026 else -int(rng.integers(0, 15))
     return dt.datetime.combine(due + dt.timedelta(days=days), hour)
 
@@ -174,10 +176,23 @@ def demo_files(seed: int = 72, today: dt.date | None = None) -> list[tuple[str, 
         if received > cutoff:
             continue  # not sent yet: shows as missing until it arrives
         buf = io.StringIO()
-        part[["indicator", "area_code", "period", "value", "numerator", "denominator"]].to_csv(buf, index=False)
+        _small_percents_marked(part)[["indicator", "area_code", "period", "value", "numerator",
+                                      "denominator"]].to_csv(buf, index=False)
         name = f"demo-{province}-{report}.csv"
         files.append((name, buf.getvalue().encode("utf-8"), received))
     return sorted(files, key=lambda f: f[2])
+
+
+def _small_percents_marked(part: pd.DataFrame) -> pd.DataFrame:
+    """A % value of at most 1 without numerator and denominator is written '0.3%', as a department
+    must write it: the gate refuses a bare 0.3 as a likely fraction of 30 %."""
+    percent = {i.code for i in catalogue().indicators if i.unit == "%"}
+    small = part["indicator"].isin(percent) & part["value"].between(0, 1, inclusive="right") & part["denominator"].isna()
+    if not small.any():
+        return part
+    out = part.astype({"value": object})
+    out.loc[small, "value"] = out.loc[small, "value"].map(lambda v: f"{v}%")
+    return out
 
 
 def demo_task_updates(seed: int = 72, today: dt.date | None = None) -> bytes:

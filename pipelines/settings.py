@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data import DEFAULT_DB
+from indicators.periods import DEFAULT_FIGURES_DUE_DAY
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,13 @@ class Settings:
     today: dt.date | None        # NQ72_TODAY (YYYY-MM-DD): see the product as of another day
     read_seconds: float          # NQ72_READ_SECONDS: longest the reading of one uploaded file may take
     read_memory_mb: int          # NQ72_READ_MEMORY_MB: most memory (MiB) the process reading a file may use
+    figures_due_day: int         # NQ72_FIGURES_DUE_DAY (1-28): a month's figures are on time up to this day of the
+                                 # next month; the operator's deadline, no plan sets one (default 23)
 
 
 VARIABLES = ("NQ72_DB", "NQ72_AUTH", "NQ72_LOCK_WAIT", "NQ72_QUALITY_AFTER_INGEST", "NQ72_MAX_UPLOAD_MB",
-             "NQ72_CHROMIUM", "NQ72_TODAY", "NQ72_READ_SECONDS", "NQ72_READ_MEMORY_MB")
+             "NQ72_CHROMIUM", "NQ72_TODAY", "NQ72_READ_SECONDS", "NQ72_READ_MEMORY_MB",
+             "NQ72_FIGURES_DUE_DAY")
 
 
 def settings() -> Settings:
@@ -48,7 +52,16 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
         today=dt.date.fromisoformat(today) if today else None,
         read_seconds=float(env.get("NQ72_READ_SECONDS", "8")),
         read_memory_mb=int(env.get("NQ72_READ_MEMORY_MB", "1024")),
+        figures_due_day=_due_day(env.get("NQ72_FIGURES_DUE_DAY")),
     )
+
+
+def _due_day(text: str | None) -> int:
+    """A day every month has (1-28), so the deadline exists in February too."""
+    day = int(text) if text else DEFAULT_FIGURES_DUE_DAY
+    if not 1 <= day <= 28:
+        raise ValueError(f"NQ72_FIGURES_DUE_DAY must be a day from 1 to 28, got {text!r}")
+    return day
 
 
 def today() -> dt.date:

@@ -44,7 +44,10 @@ def test_national_and_local_targets_both_kept():
     assert by_scope[("national", 2026)] == (">", 95)
     assert by_scope[("10729", 2026)] == (">", 96)        # Tran Lieu ward: stricter
     assert by_scope[("national", 2030)] == (">=", 100)
-    assert [t.scope for t in cov.targets_for("66")].count("66") == 2
+    # Đắk Lắk restates both national targets: they are citations of them, not two more milestones.
+    assert [t.scope for t in cov.targets_for("66")] == ["national", "national"]
+    assert [t.source.document for t in cov.restated_by(cov.targets[0], "66")] == ["DAKLAK"]
+    assert [t.threshold for t in cov.targets_for("10729")].count(96) == 1    # the ward's own, stricter
     doctors = catalogue()["doctors_per_station"]
     assert {(t.scope, t.comparison, t.threshold, t.upper) for t in doctors.targets} >= {
         ("national", "range", 4, 5), ("66", ">=", 4, None)}

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from indicators.periods import (
-    MONTHLY_DUE_DAY,
+    DEFAULT_FIGURES_DUE_DAY,
     as_of,
     figures_due,
     last_complete_month,
@@ -58,9 +58,9 @@ def test_ranges_and_last_month():
 
 def test_month_ends_and_due_dates():
     assert [month_end(2024, 2), month_end(2025, 12)] == [dt.date(2024, 2, 29), dt.date(2025, 12, 31)]
-    assert figures_due("2026-10") == dt.date(2026, 11, MONTHLY_DUE_DAY)
-    assert figures_due("2026-12") == dt.date(2027, 1, MONTHLY_DUE_DAY)
-    assert figures_due("2026-Q4") == dt.date(2027, 1, MONTHLY_DUE_DAY)
+    assert figures_due("2026-10") == dt.date(2026, 11, DEFAULT_FIGURES_DUE_DAY)
+    assert figures_due("2026-12") == dt.date(2027, 1, DEFAULT_FIGURES_DUE_DAY)
+    assert figures_due("2026-Q4") == dt.date(2027, 1, DEFAULT_FIGURES_DUE_DAY)
     with pytest.raises(ValueError):
         figures_due("2026")       # annual figures follow quality.yaml's calendar
 

@@ -33,7 +33,7 @@ def mini_catalogue() -> Catalogue:
     """Insurance coverage (monthly, provinces) and doctors per station (quarterly, provinces and
     every commune): enough to exercise every check."""
     full = catalogue()
-    return Catalogue(documents=full.documents,
+    return Catalogue(documents=full.documents, readings=full.readings,
                      indicators=(full["insurance_coverage"], full["doctors_per_station"],
                                  full["commune_insured_visit_share"].model_copy(update={"expected_levels": ("province",)})))
 

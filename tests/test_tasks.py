@@ -54,16 +54,17 @@ def test_fixed_deadline_boundaries():
 
 def test_ongoing_task_is_due_at_every_reporting_date():
     ongoing = Deadline("ongoing")
-    # Cần Thơ reports on 15 June and 15 December.
-    assert next_due(ongoing, "CANTHO", "I-1", dt.date(2026, 6, 16)) == dt.date(2026, 12, 15)
-    assert last_due(ongoing, "CANTHO", "I-1", dt.date(2026, 12, 16)) == dt.date(2026, 12, 15)
+    # Cần Thơ reports before 15 June and before 15 December: by the 14th ("trước ngày" read strictly).
+    assert next_due(ongoing, "CANTHO", "I-1", dt.date(2026, 6, 16)) == dt.date(2026, 12, 14)
+    assert last_due(ongoing, "CANTHO", "I-1", dt.date(2026, 12, 16)) == dt.date(2026, 12, 14)
     updated_in_window = dt.date(2026, 6, 20)
-    assert classify(ongoing, "CANTHO", "I-1", "in_progress", updated_in_window, dt.date(2026, 12, 15)) == "due_soon"
+    assert classify(ongoing, "CANTHO", "I-1", "in_progress", updated_in_window, dt.date(2026, 12, 14)) == "due_soon"
     assert classify(ongoing, "CANTHO", "I-1", "in_progress", updated_in_window, dt.date(2026, 12, 16)) != "overdue"
     assert classify(ongoing, "CANTHO", "I-1", "in_progress", dt.date(2026, 6, 10), dt.date(2026, 12, 16)) == "overdue"
     assert classify(ongoing, "CANTHO", "I-1", "done", None, dt.date(2026, 7, 1)) == "overdue"  # never done for good
-    # MOST task I-4 is updated before the 23rd of every month.
-    assert next_due(ongoing, "MOST", "I-4", dt.date(2026, 11, 22)) == dt.date(2026, 11, 23)
+    # MOST task I-4 is updated before the 23rd of every month: by the 22nd; from the 23rd the next month's.
+    assert next_due(ongoing, "MOST", "I-4", dt.date(2026, 11, 22)) == dt.date(2026, 11, 22)
+    assert next_due(ongoing, "MOST", "I-4", dt.date(2026, 11, 23)) == dt.date(2026, 12, 22)
     assert next_due(Deadline("fixed_then_ongoing", dt.date(2026, 6, 30)), "MOST", "III-19",
                     dt.date(2026, 5, 1)) == dt.date(2026, 6, 30)
 

@@ -11,6 +11,11 @@ st.markdown(t("access_note", lang))
 cat = catalogue()
 st.subheader(t("all_targets", lang))
 ui.table(views.targets_table(cat, lang))
+st.subheader(t("restated_heading", lang))
+st.caption(t("restated_intro", lang))
+ui.table(views.restated_table(cat, lang))
+st.subheader(t("untracked_milestones", lang))
+ui.table(views.untracked_table(cat, lang))
 st.subheader(t("definitions", lang))
 for ind in cat.indicators:
     st.markdown(f"**{ind.name(lang)}** ({fmt.unit_label(ind.unit, lang)}; {t('code', lang).lower()} `{ind.code}`): "

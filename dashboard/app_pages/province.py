@@ -24,7 +24,7 @@ if mine.empty:
     st.stop()
 docs = {k: d.short(lang) for k, d in cat.documents.items()}
 flagged = ui.flagged_keys(db, lang)
-columns = st.columns(2)
+columns = ui.panel_columns(2)
 for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicator"])):
     rows = mine[mine["indicator"] == ind.code]
     series = progress_series(rows, ind)
@@ -32,13 +32,19 @@ for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicat
     latest = rows.loc[rows["t"].idxmax()]
     with columns[n % 2].container(border=True):
         ui.panel_header(ind, latest, results, lang)
+        for line in views.restated_lines(ind, results, code, cat, lang):
+            st.caption(ui.plain(line))
         shown = views.chart_series(rows, ind, flagged)
         ui.chart(charts.progress_chart(shown, results, ind, docs, lang), f"nq72-{code}-{ind.code}",
                  shown[["period", "value", "numerator", "denominator"]],
                  ui.source_line(lang, rows["received_at"].max(),
-                                "; ".join(dict.fromkeys(views.citation(docs[tg.source.document], tg.source.section, lang)
-                                                        for tg, _ in results))),
+                                "; ".join(dict.fromkeys(views.citation(docs[c.source.document], c.source.section, lang)
+                                                        for tg, _ in results for c in [tg, *ind.restated_by(tg, code)]))),
                  lang, key=ind.code)
         if "commune" in ind.expected_levels:
             communes = queries.commune_latest(db, version, ind.code, float(latest["t"]), code)
             ui.stations_block(communes, results, ind, lang)
+if lines := views.untracked_lines(cat, code, lang):
+    st.subheader(t("untracked_milestones", lang))
+    for line in lines:
+        st.markdown(f"- {ui.plain(line)}")

@@ -16,6 +16,9 @@ names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
 st.caption(t("quality_run", lang).format(id=run["id"], when=fmt.date(run["finished_at"], lang),
                                          values=fmt.number(run["values_checked"], lang, 0),
                                          flags=fmt.number(run["flags"], lang, 0)))
+st.markdown(f"**{t('quality_deadlines', lang)}**: {ui.plain(views.figures_deadlines(lang))}")
+st.caption(t("figures_deadline_note", lang))
+
 measure = st.radio(t("heatmap_measure", lang), ["completeness", "timeliness"], horizontal=True,
                    format_func=lambda m: t(m, lang))
 monthly = q["reporting"][q["reporting"]["granularity"] == "month"]
@@ -31,7 +34,7 @@ chosen = st.multiselect(t("checks", lang), checks, default=checks, format_func=l
 province = choice("province", ["all"] + list(names), t("province", lang), default=auth.current().province or "all",
                   format_func=lambda c: t("all_provinces", lang) if c == "all" else names[c])
 table = views.flags_table(q["flags"], chosen, None if province == "all" else province, lang)
-st.dataframe(table, hide_index=True, width="stretch")
+ui.frame(table)
 ui.csv_download(table, "nq72-quality-flags", lang, key="flags_csv")
 
 st.subheader(t("docs_heading", lang))

@@ -30,15 +30,19 @@ for col, state in zip((c2, c3, c4), ("overdue", "due_soon", "done")):
     col.metric(t(f"state_{state}", lang), int((shown["state"] == state).sum()))
 
 st.subheader(t("calendar", lang))
-ui.table(views.reporting_calendar(board, queries.province_values(db, version), today, lang))
+ui.table(views.reporting_calendar(board, queries.province_values(db, version), today, lang,
+                                  due_day=settings.settings().figures_due_day))
+st.caption(t("before_day_reading", lang))
+with st.expander(t("plan_deadlines", lang)):
+    ui.table(views.plan_deadlines_table(today, lang))
 st.subheader(t("counts_per_unit", lang))
-st.dataframe(views.unit_counts(shown, lang), hide_index=True, width="stretch")
+ui.frame(views.unit_counts(shown, lang))
 
 for document, doc_tasks in shown.groupby("document", sort=False):
     st.subheader(plans[document])
     for (group_no, title), group in doc_tasks.groupby(["group_no", "group_title"], sort=False):
         st.markdown(f"**{group_no}. {title}**" if group_no else "")
-        st.dataframe(views.task_table(group, lang), hide_index=True, width="stretch")
+        ui.frame(views.task_table(group, lang))
 ui.csv_download(views.task_table(shown, lang), "nq72-tasks", lang, key="tasks_csv")
 
 actor = auth.current()

@@ -8,7 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from indicators.periods import MONTHLY_DUE_DAY, shift_month
+from indicators.periods import shift_month
+from pipelines.settings import settings
 
 CONFIG_FILE = Path(__file__).with_name("quality.yaml")
 
@@ -18,9 +19,14 @@ class _Strict(BaseModel):
 
 
 class Deadline(_Strict):
+    """The last day a period's figures count as on time. Set by the operator, not by any plan."""
+
     months_after: int
-    day: int = MONTHLY_DUE_DAY  # monthly and quarterly figures: one constant, in indicators.periods
-    month: int | None = None   # a fixed month of the period's year (annual report)
+    day: int | None = None     # None: the deployment's NQ72_FIGURES_DUE_DAY (pipelines.settings)
+    month: int | None = None   # a fixed month of the period's year (annual figures)
+
+    def day_of(self) -> int:
+        return self.day if self.day is not None else settings().figures_due_day
 
 
 class Thresholds(_Strict):
@@ -52,8 +58,8 @@ class QualityConfig(_Strict):
         """Last day a value for a period ending on `period_end` counts as on time."""
         rule = self.calendar[granularity]
         if rule.month is not None:
-            return dt.date(period_end.year, rule.month, rule.day)
-        return dt.date(*shift_month(period_end.year, period_end.month, rule.months_after), rule.day)
+            return dt.date(period_end.year, rule.month, rule.day_of())
+        return dt.date(*shift_month(period_end.year, period_end.month, rule.months_after), rule.day_of())
 
 
 @lru_cache(maxsize=4)
