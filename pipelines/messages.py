@@ -506,6 +506,12 @@ TEXT: dict[str, dict[str, str]] = {
                     "en": "✓ {file}: valid, {n} rows (dry run, nothing written)."},
     "cli_loaded": {"vi": "✓ {file}: đã nạp {n} dòng, lần nộp #{id}.",
                    "en": "✓ {file}: loaded {n} rows as submission #{id}."},
+    # Report: restated targets and milestones without an indicator (issue 17 in the report)
+    "rp_restated_in": {"vi": "nhắc lại trong {source}", "en": "restated in {source}"},
+    "rp_milestones_intro": {"vi": "Cam kết của các kế hoạch chưa có chỉ tiêu đo được (theo dõi và trích dẫn, không chấm điểm):",
+                            "en": "Commitments of the plans with no measurable indicator yet (tracked and cited, not scored):"},
+    "rp_commitment": {"vi": "Cam kết", "en": "Commitment"},
+    "rp_why_no_indicator": {"vi": "Vì sao chưa có chỉ tiêu", "en": "Why no indicator"},
     "cli_quality_head": {"vi": "Lần kiểm tra #{id}: {values} giá trị, {flags} cảnh báo.",
                          "en": "Quality run #{id}: {values} values, {flags} flags."},
     # Upload page (issue 13): progress by phase, the first 1,000 problems, both template layouts, task previews.

@@ -607,11 +607,30 @@ def _sources(report: Report, cat: Catalogue, scope: str) -> list[Block]:
     for ind in cat.indicators:
         for tg in sorted(ind.targets_for(scope), key=lambda tg: (tg.year, tg.scope != "national")):
             doc = cat.documents[tg.source.document]
+            source = views.citation(doc.en if lang == "en" else doc.vi, tg.source.section, lang)
+            quote = f"“{tg.source.quote}”"
+            for local in ind.restated_by(tg, scope):  # the province's own plan says it too: cite both
+                local_doc = cat.documents[local.source.document]
+                source += "; " + t("rp_restated_in", lang, source=views.citation(
+                    local_doc.en if lang == "en" else local_doc.vi, local.source.section, lang))
+                quote += f" / “{local.source.quote}”"
             rows.append([ind.short(lang), views.milestone_label(tg, lang), views.target_text(tg, ind, lang),
-                         _scope_text(tg, lang), views.citation(doc.en if lang == "en" else doc.vi, tg.source.section, lang),
-                         f"“{tg.source.quote}”"])
+                         _scope_text(tg, lang), source, quote])
     columns = [t(k, lang) for k in ("indicator", "milestone", "target", "area_scope", "source", "quote")]
     blocks: list[Block] = [Para(t("rp_sources_intro", lang)), Table(columns, rows, [24, 16, 20, 18, 45, 42], small=True)]
+    if milestones := cat.milestones_for(scope):
+        by_code: dict[str, list] = {}
+        for m in milestones:  # the national commitment first, then the province's plan restating it
+            by_code.setdefault(m.code, []).append(m)
+        rows = []
+        for same in by_code.values():
+            docs = [cat.documents[m.source.document] for m in same]
+            rows.append([same[0].text(lang), str(same[0].year),
+                         "; ".join(views.citation(d.en if lang == "en" else d.vi, m.source.section, lang) for d, m in zip(docs, same)),
+                         " / ".join(f"“{m.source.quote}”" for m in same), same[0].why_no_indicator(lang)])
+        blocks.append(Para(t("rp_milestones_intro", lang)))
+        blocks.append(Table([t(k, lang) for k in ("rp_commitment", "milestone", "source", "quote", "rp_why_no_indicator")],
+                            rows, [40, 12, 40, 45, 45], small=True))
     blocks.append(Para(t("rp_sources_data", lang)))
     if report.synthetic:
         blocks.append(Para(t("rp_synthetic", lang), "notice"))

@@ -211,3 +211,14 @@ def test_report_page_offers_the_files_of_the_selection(monkeypatch, small_db):
     assert names == [t("rp_download_docx"), t("rp_download_pdf")]
     at.selectbox(key="sel_province").set_value("92").run()
     assert not at.download_button                              # another province: the old files are gone
+
+
+def test_sources_cite_the_province_plan_and_list_free_hospital_care(reports):
+    """Issue 17 in the report: a target the province's plan restates cites that plan too, and the
+    commitment with no indicator (free basic hospital care by 2030, Đắk Lắk II.1) is listed."""
+    doc = Document(str(reports["66"]["docx"]))
+    cells = [c.text for tb in doc.tables for row in tb.rows for c in row.cells]
+    assert any("nhắc lại trong" in c and "Đắk Lắk" in c for c in cells)
+    free_care = [c for c in cells if "miễn viện phí" in c]
+    assert free_care and len(set(free_care)) == 1                # one row: the resolution's, with Đắk Lắk's citation
+    assert any("Đắk Lắk" in c and "II.1" in c for c in cells)
