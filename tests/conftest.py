@@ -102,3 +102,33 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def serve_like_make_run(root: Path, env: dict[str, str]):
+    """`nq72 serve --db data/nq72.duckdb` started in `root`, as `make run` starts it (a relative
+    database path); yields its URL once healthy and stops it afterwards. For module fixtures."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from pipelines.export import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("nq72")), "serve", "--db", "data/nq72.duckdb",
+                             "--port", str(port)], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("nq72 serve did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)

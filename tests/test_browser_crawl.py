@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.conftest import serve_like_make_run
 from tests.test_browser import ARTIFACTS, wait_drawn
 from tests.test_dashboard import like_make_run
 
@@ -40,29 +37,11 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @pytest.fixture(scope="module")
 def served(demo_db, tmp_path_factory):
     """`NQ72_AUTH=off .venv/bin/nq72 serve --db data/nq72.duckdb` in a folder laid out as `make run` leaves it."""
-    from pipelines.export import free_port
 
     root = tmp_path_factory.mktemp("make-run")
     like_make_run(demo_db, root)
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "NQ72_DB"} | {"NQ72_AUTH": "off"}
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("nq72")), "serve", "--db", "data/nq72.duckdb",
-                             "--port", str(port)], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("nq72 serve did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from serve_like_make_run(root, env)
 
 
 def visit(browser, url: str, width: int = 1400):

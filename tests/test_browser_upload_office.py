@@ -10,17 +10,13 @@ import csv
 import datetime as dt
 import io
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import openpyxl
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.conftest import csv_bytes, load
+from tests.conftest import csv_bytes, load, serve_like_make_run
 from tests.test_browser import ARTIFACTS, wait_drawn
 
 pytestmark = pytest.mark.browser
@@ -33,7 +29,6 @@ def served(tmp_path_factory):
     """A small database at root/data/nq72.duckdb with one uploader account of Cần Thơ (92), served
     from root as `nq72 serve --db data/nq72.duckdb` with log-in on (NQ72_AUTH unset)."""
     from pipelines import accounts, store
-    from pipelines.export import free_port
 
     root = tmp_path_factory.mktemp("office")
     (root / "data").mkdir()
@@ -42,25 +37,8 @@ def served(tmp_path_factory):
         seed = [HEAD, ["insurance_coverage", "92", "2025-12", "93.0"], ["ehealth_book_coverage", "92", "2025-12", "80.0"]]
         assert load(conn, csv_bytes(seed), "seed.csv").status == "accepted"
     accounts.add_user(db, USER, PASSWORD, "uploader", "92")
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("NQ72_DB", "NQ72_AUTH")} | {"NQ72_QUALITY_AFTER_INGEST": "0"}
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("nq72")), "serve", "--db", "data/nq72.duckdb",
-                             "--port", str(port)], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("nq72 serve did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from serve_like_make_run(root, env)
 
 
 def logged_in(browser, url: str, link: str):
