@@ -27,12 +27,16 @@ def main() -> None:
 @click.option("--as-province", "province", default=None, help="Check the files against one province: rows elsewhere are rejected.")
 @click.option("--user", default=None, help="Submit as this account (its role and province apply); default: you, the operator.")
 @click.option("--dry-run", is_flag=True, help="Check only; change nothing.")
+@click.option("--accept-warnings", is_flag=True,
+              help="Load files whose values jump from the previous period (you checked them); audited.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document on stdout.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
-def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
+def ingest(files, db, province, user, dry_run, accept_warnings, as_json, lang) -> None:
     """Check CSV/XLSX files and load each one that passes, all or nothing.
 
-    Exit 0 when every file is accepted or unchanged, 1 when any is rejected."""
+    A value far from the area's previous one is a warning: the file is held (status "warnings",
+    nothing loaded) unless --accept-warnings. Exit 0 when every file is accepted or unchanged, 1
+    when any is rejected or held."""
     import duckdb
 
     from pipelines.store import Store, StoreError
@@ -42,7 +46,7 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     target = Store.at(db)
     try:
         actor = _actor(target, user)
-        reports = [_submit_path(target, path, actor, province, dry_run)
+        reports = [_submit_path(target, path, actor, province, dry_run, accept_warnings)
                    for path in _progress(files, "ingest", quiet=as_json)]
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
@@ -54,7 +58,7 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     else:
         for r in reports:
             click.echo(format_report(r, lang))
-    sys.exit(1 if any(r.status == "rejected" for r in reports) else 0)
+    sys.exit(1 if any(r.status in ("rejected", "warnings") for r in reports) else 0)
 
 
 def _actor(target, user: str | None):
@@ -69,7 +73,7 @@ def _actor(target, user: str | None):
     return found
 
 
-def _submit_path(target, path: str, actor, province: str | None, dry_run: bool):
+def _submit_path(target, path: str, actor, province: str | None, dry_run: bool, accept_warnings: bool = False):
     from pipelines.read import size_problem
     from pipelines.submit import reject, submit
 
@@ -78,7 +82,8 @@ def _submit_path(target, path: str, actor, province: str | None, dry_run: bool):
         return reject(target, name, actor, [too_big], 1, None, dry_run)
     with open(path, "rb") as f:
         content = f.read()
-    return submit(target, content, name, actor, scope_province=province, dry_run=dry_run)
+    return submit(target, content, name, actor, scope_province=province, dry_run=dry_run,
+                  accept_warnings=accept_warnings)
 
 
 def format_report(r, lang: str = "vi") -> str:
@@ -96,9 +101,13 @@ def format_report(r, lang: str = "vi") -> str:
         return "\n".join(lines)
     if r.status == "unchanged":
         return t("cli_unchanged", lang, file=r.file, id=r.submission_id)
-    if r.dry_run:
-        return t("cli_dry_run", lang, file=r.file, n=r.rows)
-    return t("cli_loaded", lang, file=r.file, n=r.rows, id=r.submission_id)
+    if r.status == "warnings":
+        lines = [t("cli_warnings_head", lang, file=r.file, n=len(r.warnings))]
+        lines += [f"  {t('cli_row', lang, row=w.row)}: {w.message(lang)}" for w in r.warnings]
+        return "\n".join(lines)
+    done = t("cli_dry_run", lang, file=r.file, n=r.rows) if r.dry_run else \
+        t("cli_loaded", lang, file=r.file, n=r.rows, id=r.submission_id)
+    return done + (t("cli_warnings_accepted", lang, n=len(r.warnings)) if r.warnings else "")
 
 
 @main.command()
