@@ -42,19 +42,22 @@ def find_jumps(rows: pd.DataFrame, previous: pd.DataFrame, cat: Catalogue) -> li
     larger than the indicator's step, scaled by the gap (indicators.catalogue.Step)."""
     if rows.empty or previous.empty:
         return []
-    both = rows.astype({"indicator": str, "area_code": str, "period": str}).merge(
-        previous, on=["indicator", "area_code", "period"])
-    ytd = {i.code for i in cat.indicators if i.year_to_date}
-    both = both[~both["indicator"].isin(ytd) | (both["period"].str[:4] == both["previous_period"].str[:4])]
+    keys = {"indicator": str, "area_code": str, "period": str}  # categories in a file, enums from DuckDB
+    both = rows[[*keys, "value", "row_number"]].astype(keys).merge(
+        previous.astype({**keys, "previous_period": str}), on=list(keys))
+    ytd = {i.code for i in cat.indicators if i.year_to_date}  # a new year starts again from zero
+    same_year = both["period"].str[:4] == both["previous_period"].str[:4]
+    both = both[~both["indicator"].isin(ytd) | same_year].reset_index(drop=True)
     if both.empty:
         return []
-    gap = both["period"].map(_month_index) - both["previous_period"].map(_month_index)
+    month = {c: _month_index(c) for c in set(both["period"]) | set(both["previous_period"])}
+    gap = both["period"].map(month).to_numpy() - both["previous_period"].map(month).to_numpy()
     steps = {i.code: i.step for i in cat.indicators}
-    amount = both["indicator"].map(lambda c: steps[c].amount)
-    per = both["indicator"].map(lambda c: MONTHS[steps[c].per])
+    amount = np.array([steps[c].amount for c in both["indicator"]])
+    per = np.array([MONTHS[steps[c].per] for c in both["indicator"]])
     allowed = amount * np.maximum(1.0, gap / per)
-    change = both["value"] - both["previous_value"]
-    jumped = both[change.abs() > allowed + 1e-9].assign(change=change, allowed=allowed)
+    change = both["value"].to_numpy() - both["previous_value"].to_numpy()
+    jumped = both.assign(change=change, allowed=allowed)[np.abs(change) > allowed + 1e-9]
     return [_jump(r, cat) for r in jumped.sort_values("row_number").itertuples(index=False)]
 
 
