@@ -83,6 +83,9 @@ def _month_code(a: np.ndarray) -> np.ndarray:
     return np.array([f"{x // 12:04d}-{x % 12 + 1:02d}" for x in a])
 
 
+_PERCENT = {i.code for i in catalogue().indicators if i.unit == "%"}
+
+
 def _round(x: np.ndarray, decimals: int) -> np.ndarray:
     return np.round(x.astype(float), decimals)
 
@@ -103,7 +106,12 @@ class _Parts:
         self.cols["indicator"].append(np.full(n, indicator, dtype=object))
         self.cols["area_code"].append(np.repeat(areas, len(periods)))
         self.cols["period"].append(np.tile(periods, len(areas)))
-        self.cols["value"].append(value.ravel().astype(float))
+        value = value.ravel().astype(float)
+        if num is None and indicator in _PERCENT:
+            # The gate refuses a bare % value in (0, 1] as a likely Excel fraction; the synthetic
+            # early years of a few indicators sit there, so they are lifted just above it.
+            value = np.where((value > 0) & (value <= 1), 1.1, value)
+        self.cols["value"].append(value)
         self.cols["numerator"].append(nan if num is None else num.ravel().astype(float))
         self.cols["denominator"].append(nan if den is None else den.ravel().astype(float))
 

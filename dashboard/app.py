@@ -15,17 +15,24 @@ lang = language_switch()
 ui.interface_style(lang)
 actor = auth.gate(queries.db_file(), lang)
 st.session_state["_actor_run"] = actor
+printing = ui.print_mode()
+if printing:
+    ui.print_style()
 auth.logout_button(actor, lang)
 # No page icons: emoji need a font the reader's browser may lack, and a Material icon's name is
 # read aloud and copied as text ("location_on") beside the page's title.
 PAGES = [("overview", None), ("province", "tinh"), ("indicator", "chi-tieu"), ("stations", "tram-y-te"),
-         ("tasks", "nhiem-vu"), ("quality", "chat-luong"), ("upload", "tai-du-lieu"), ("about", "gioi-thieu")]
+         ("tasks", "nhiem-vu"), ("quality", "chat-luong"), ("upload", "tai-du-lieu"),
+         ("entry", "nhap-so-lieu"), ("report", "bao-cao"), ("about", "gioi-thieu")]
 # The default page lives at "/"; the others at Vietnamese paths (/tinh, /chi-tieu, ...).
 if actor.role == "admin":
     PAGES.append(("admin", "quan-tri"))
 page = st.navigation([st.Page(f"app_pages/{name}.py", title=t(f"page_{name}", lang), url_path=path,
-                              default=path is None) for name, path in PAGES])
+                              default=path is None) for name, path in PAGES],
+                     position="hidden" if printing else "sidebar")
 try:
     page.run()
 except (StoreError, duckdb.Error) as exc:  # a damaged or unreadable database: say so, never an error page
     ui.unreadable(exc, lang)
+finally:  # after the page (even one that stopped early): its selection is now the URL's
+    ui.export_button(lang)

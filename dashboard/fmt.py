@@ -7,7 +7,7 @@ import math
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from pipelines.messages import t
+from pipelines.messages import t, unit_word
 
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
@@ -38,11 +38,8 @@ def gap(value: float | None, unit: str, lang: str = "vi", decimals: int = 1) -> 
     return t("unit_points", lang, n=text)
 
 
-_UNITS_VI = {"years": "năm", "doctors": "bác sĩ", "cm": "cm"}
-
-
 def unit_label(unit: str, lang: str = "vi") -> str:
-    return _UNITS_VI.get(unit, unit) if lang == "vi" else unit
+    return unit_word(unit, lang)
 
 
 def date(value: dt.date | dt.datetime | None, lang: str = "vi") -> str:

@@ -48,7 +48,7 @@ WINDOW = dt.timedelta(minutes=15)          # failures are counted over this wind
 DELAY_AFTER, LOCK_AFTER, MAX_DELAY = 5, 10, 30.0
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
 EXPORT_SECONDS = 120
-NO_EXPORT = ("/tai-du-lieu", "/quan-tri")  # the Upload and Admin pages: never opened by a token
+NO_EXPORT = ("/tai-du-lieu", "/nhap-so-lieu", "/quan-tri")  # the Upload, Enter figures and Admin pages: never opened by a token
 _EXPORT_SECRET = "export_secret"           # key of the meta table
 _sleep = time.sleep                         # tests replace it
 # Whose plan a task belongs to: only that body's accounts (and admins) update its tasks.

@@ -1,15 +1,17 @@
-"""Monthly screenshots: every page, every province, as full-page PNGs and one PDF per province.
+"""Monthly screenshots: every page, every province, as PNGs and one A4 PDF per province.
 
-Drives the real dashboard in headless Debian Chromium (Playwright), so the files show exactly what
-a reader sees. One browser, several tabs at once; a page counts as drawn when Streamlit's script
-has finished, no skeleton is left and every plotly chart has its SVG (plotly draws about a second
-after the script ends). Streamlit scrolls inside `main[data-testid=stMain]`, so the viewport is
-sized to its scrollHeight before a full-page shot, and the PDF page size follows the content.
+Drives the real dashboard in headless Debian Chromium (Playwright), so the files show what a reader
+sees, in the dashboard's print mode (`?print=1`, honoured only with an export token: no sidebar,
+widgets or buttons, tables whole, one panel per row). One browser, several tabs at once; a page
+counts as drawn when Streamlit's script has finished, no skeleton is left and every plotly chart has
+its SVG (plotly draws about a second after the script ends). The tab is as wide as the printed area
+of an A4 sheet at SCALE, so the charts drawn for the screen are the ones printed; the PNG is that
+same page as one image. A page that drew a log-in form, an error box or an empty chart fails: it
+is reported and never placed in a PDF.
 
-A page that shows the log-in form instead fails. Against a running server (`--url`) every page
-carries an export token of its own, made from the database beside it (pipelines.accounts).
-The dashboard's Export button draws through one browser for the whole server (ViewPool): a few
-views at once, a short queue, "busy" beyond it."""
+Every page carries an export token of its own, made from the database beside it (pipelines.accounts),
+whether the server is ours or a running one (`--url`). The dashboard's Export button draws through
+one browser for the whole server (ViewPool): a few views at once, a short queue, "busy" beyond it."""
 from __future__ import annotations
 
 import asyncio
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,14 +42,21 @@ from pipelines.store import submissions, values
 
 PATHS = {"overview": "/", "province": "/tinh", "indicator": "/chi-tieu", "stations": "/tram-y-te",
          "quality": "/chat-luong", "tasks": "/nhiem-vu", "upload": "/tai-du-lieu", "about": "/gioi-thieu"}
+PAGE_OF = {path: name for name, path in PATHS.items()}
 PROVINCE_PAGES = ("province", "stations")            # drawn once per province
 NATIONAL_PAGES = ("overview", "indicator", "quality", "tasks", "about")
 DEFAULT_PAGES = ("overview", "province", "indicator", "stations", "quality", "tasks")
+LANDSCAPE = ("tasks",)      # nine columns of task text: too narrow on a portrait sheet
+PRINT = {"print": "1", "embed": "true"}   # the dashboard's print mode; it needs an export token as well
 WIDTH, HEIGHT = 1400, 900
+A4_MM = (210, 297)
+MARGIN_MM = {"top": 14, "bottom": 12, "left": 10, "right": 10}   # header and footer sit in the top and bottom
+SCALE = 0.75                # CSS px per printed px: a 957 px wide page on a portrait sheet
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--hide-scrollbars",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--font-render-hinting=none"]
 LOGIN_FORM = ".st-key-nq72_login"   # the log-in form of dashboard/auth.py
+PRINT_MARK = "--nq72-print"        # a CSS property of the page once the dashboard has accepted print mode (dashboard/ui.py)
 _TOKEN = re.compile(r"(export_token=)[^&\s\"']+")
 DRAWN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -55,14 +65,69 @@ DRAWN = """() => {
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
     .every(c => c.querySelector('.js-plotly-plot .main-svg'));
 }"""
+# What makes a drawn page unfit to file: [kind, detail], or null. An empty chart is one whose
+# traces hold no point at all (plotly keeps the decoded data in _fullData).
+FAILED = """(printing) => {
+  if (document.querySelector('$LOGIN')) return ['login', ''];
+  if (printing && !getComputedStyle(document.documentElement).getPropertyValue('$PRINT')) return ['not_print', ''];
+  const error = document.querySelector('[data-testid="stException"], [data-testid="stAlertContentError"]');
+  if (error) return ['error', error.innerText.trim().replace(/\\s+/g, ' ').slice(0, 200)];
+  const points = tr => Math.max(0, ...['x', 'y', 'z', 'values', 'locations', 'lat']
+    .map(k => (tr[k] && tr[k].length) || 0));
+  for (const gd of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
+    const traces = (gd._fullData || []).filter(tr => tr.visible !== false);
+    if (!traces.some(tr => points(tr) > 0))
+      return ['empty_chart', ((gd._fullLayout || {}).title || {}).text || ''];
+  }
+  return null;
+}""".replace("$LOGIN", LOGIN_FORM).replace("$PRINT", PRINT_MARK)
+
+
+_FAILURES = {"error": "an error box", "empty_chart": "an empty chart",
+             "not_print": "the page without print mode (its export token was refused)"}
 
 
 class LoginRequired(RuntimeError):
     """The server drew its log-in form instead of the page."""
 
 
+class FailedPage(RuntimeError):
+    """The page drew an error box or an empty chart: not a page to file."""
+
+
 class Busy(RuntimeError):
     """Every place in the export queue is taken."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """An A4 sheet. The tab is made as wide as its printed area at SCALE, so what is laid out on
+    the screen (plotly sizes its charts once, for the screen) is what is printed."""
+    landscape: bool = False
+
+    @property
+    def width(self) -> int:
+        paper = A4_MM[1] if self.landscape else A4_MM[0]
+        return int((paper - MARGIN_MM["left"] - MARGIN_MM["right"]) / 25.4 * 96 / SCALE)
+
+    def pdf_options(self) -> dict:
+        return {"format": "A4", "landscape": self.landscape, "scale": SCALE, "print_background": True,
+                "margin": {k: f"{v}mm" for k, v in MARGIN_MM.items()}}
+
+
+def sheet_for(page: str) -> Sheet:
+    return Sheet(landscape=page in LANDSCAPE)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What the header and footer of every printed page say: where, which period, when exported,
+    whether the figures are synthetic (page n/N is Chromium's)."""
+    place: str
+    period: str
+    lang: str
+    synthetic: bool
+    exported: dt.datetime = field(default_factory=dt.datetime.now)
 
 
 @dataclass(frozen=True)
@@ -80,14 +145,27 @@ class ExportResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def slug(text: str) -> str:
+    """'dak-lak': lower-case ASCII words joined by '-' (đ is a letter of its own, not d + a mark)."""
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
 def folder_name(code: str) -> str:
     """'66-dak-lak': the province code and its name without diacritics."""
-    ascii_name = geography.provinces().set_index("code")["name_ascii"][code]
-    return f"{code}-{re.sub(r'[^a-z0-9]+', '-', ascii_name.lower()).strip('-')}"
+    return f"{code}-{slug(geography.provinces().set_index('code')['name_ascii'][code])}"
+
+
+def file_stem(page: str, period: str, province: str | None, indicator: str | None = None) -> str:
+    """'66-dak-lak-province-2026-10', 'national-overview-2026-10', 'national-indicator-life-expectancy-2026-10':
+    the name of an exported view's files."""
+    where = folder_name(province) if province else "national"
+    what = f"{page}-{slug(indicator)}" if indicator else page
+    return f"{where}-{what}-{period}"
 
 
 def page_url(base: str, page: str, period: str, lang: str, province: str | None) -> str:
-    params = {"period": period, "lang": lang, "embed": "true"}
+    params = {"period": period, "lang": lang, **PRINT}
     if province and page in PROVINCE_PAGES:
         params["province"] = province
     return f"{base.rstrip('/')}{PATHS[page]}?{urlencode(params)}"
@@ -104,43 +182,97 @@ def plan(base: str, period: str, provinces: list[str], pages: list[str], lang: s
     return shots
 
 
-async def _capture(page, url: str, formats: set[str], timeout_ms: int = 90_000) -> dict[str, bytes]:
-    """Load a URL in a tab, wait until it is drawn, and return its full-page PNG and/or PDF bytes."""
-    await page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+async def _capture(page, url: str, formats: set[str], timeout_ms: int = 90_000, sheet: Sheet = Sheet()) -> dict[str, bytes]:
+    """Load a URL in a tab as wide as the sheet's printed area, wait until it is drawn, refuse a
+    page unfit to file, and return its full-page PNG and/or its A4 PDF (no header yet: _stamp)."""
+    await page.set_viewport_size({"width": sheet.width, "height": HEIGHT})
     await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
     await page.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)
-    if await page.query_selector(LOGIN_FORM) is not None:
+    failed = await page.evaluate(FAILED, "print=1" in url)
+    if failed and failed[0] == "login":
         raise LoginRequired(f"{redact(url)} drew the log-in form, not the page: the server has log-in on "
                             "and did not accept this export's token")
-    height = await page.evaluate("() => Math.ceil(document.querySelector('[data-testid=stMain]').scrollHeight)")
-    await page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(height, 16_000))})
-    await page.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)
+    if failed:
+        raise FailedPage(f"{redact(url)} drew {_FAILURES[failed[0]]}{': ' + failed[1] if failed[1] else ''}")
     await page.evaluate("() => document.fonts.ready")
     await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     out = {}
     if "png" in formats:
         out["png"] = await page.screenshot(full_page=True, animations="disabled")
     if "pdf" in formats:
-        await page.emulate_media(media="screen")     # print CSS would hide and reflow parts of the page
-        out["pdf"] = await page.pdf(width=f"{WIDTH}px", height=f"{max(HEIGHT, height) + 2}px",
-                                    print_background=True, page_ranges="1")
+        await page.emulate_media(media="screen")     # Streamlit's own print rules would lay the page out again
+        out["pdf"] = await page.pdf(**sheet.pdf_options())
         await page.emulate_media(media=None)
     return out
 
 
-async def _cover(context, title: str, lines: list[str]) -> bytes:
-    """A cover page: province, period, date of export, data as of which submission."""
+def _templates(h: Heading) -> tuple[str, str]:
+    """Chromium's header and footer templates: place and period, synthetic notice; export date, page n/N."""
+    style = ("font-family:'Noto Sans','DejaVu Sans',sans-serif;font-size:8px;color:#455a64;width:100%;"
+             f"margin:0 {MARGIN_MM['left']}mm;display:flex;justify-content:space-between")
+    notice = f"<b style='color:#b71c1c'>{_escape(t('cover_synthetic', h.lang))}</b>" if h.synthetic else ""
+    page = _escape(t("print_page", h.lang, n="\x00", total="\x01"))
+    page = page.replace("\x00", "<span class='pageNumber'></span>").replace("\x01", "<span class='totalPages'></span>")
+    where = _escape(f"nq72 · {h.place} · {t('cover_period', h.lang, period=h.period)}")
+    header = f'<div style="{style}"><span>{where}</span>{notice}</div>'
+    footer = f'<div style="{style}"><span>{_escape(t("cover_exported", h.lang, now=h.exported))}</span><span>{page}</span></div>'
+    return header, footer
+
+
+async def _stamp(context, pdf: bytes, heading: Heading) -> bytes:
+    """The document with a header and footer on every page, numbered over the whole document
+    (each part was printed alone): Chromium prints empty sheets of the same orientations with the
+    templates, and each is laid over its page."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    kinds = ["l" if float(p.mediabox.width) > float(p.mediabox.height) else "p" for p in pages]
+    html = ("<html><head><meta charset='utf-8'><style>@page{size:A4 portrait}@page land{size:A4 landscape}"
+            ".l{page:land}div{height:1px;break-after:page}div:last-child{break-after:auto}</style></head><body>"
+            + "".join(f"<div class='{k}'></div>" for k in kinds) + "</body></html>")
+    header, footer = _templates(heading)
+    tab = await context.new_page()
+    try:
+        await tab.set_content(html)
+        await tab.evaluate("() => document.fonts.ready")
+        overlay = await tab.pdf(display_header_footer=True, header_template=header, footer_template=footer,
+                                prefer_css_page_size=True, margin={k: f"{v}mm" for k, v in MARGIN_MM.items()})
+    finally:
+        await tab.close()
+    writer = PdfWriter()
+    for page, over in zip(pages, PdfReader(io.BytesIO(overlay)).pages, strict=True):
+        writer.add_page(page).merge_page(over)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+async def _cover(context, title: str, lines: list[str], contents: list[str], lang: str) -> bytes:
+    """An A4 cover: province, period, date of export, data as of which submission, and what follows on which pages."""
     items = "".join(f"<p>{_escape(line)}</p>" for line in lines)
+    listed = "".join(f"<li>{_escape(line)}</li>" for line in contents)
+    toc = f"<h2>{_escape(t('cover_contents', lang))}</h2><ul>{listed}</ul>" if contents else ""
     html = (f"<html><head><meta charset='utf-8'><style>body{{font-family:'Noto Sans','DejaVu Sans',sans-serif;"
-            f"margin:120px;color:#263238}}h1{{font-size:54px;margin-bottom:40px}}p{{font-size:26px;margin:14px 0}}"
-            f"</style></head><body><h1>{_escape(title)}</h1>{items}</body></html>")
+            f"margin:60px 40px;color:#263238}}h1{{font-size:40px;margin-bottom:36px}}p{{font-size:19px;margin:12px 0}}"
+            f"h2{{font-size:22px;margin-top:48px}}li{{font-size:17px;margin:6px 0}}"
+            f"</style></head><body><h1>{_escape(title)}</h1>{items}{toc}</body></html>")
     page = await context.new_page()
     try:
         await page.set_content(html)
         await page.evaluate("() => document.fonts.ready")
-        return await page.pdf(width=f"{WIDTH}px", height=f"{HEIGHT}px", print_background=True)
+        return await page.pdf(**Sheet().pdf_options())
     finally:
         await page.close()
+
+
+async def _document(context, cover: tuple[str, list[str]], parts: list[tuple[str, bytes]], heading: Heading) -> bytes:
+    """Cover, then the pages in order, with header and footer: one province's (or the national) PDF."""
+    contents, first = [], 2
+    for name, pdf in parts:
+        n = len(PdfReader(io.BytesIO(pdf)).pages)
+        contents.append(t("cover_contents_line", heading.lang, page=t(f"page_{name}", heading.lang), first=first,
+                          last=first + n - 1))
+        first += n
+    front = await _cover(context, *cover, contents, heading.lang)
+    return await _stamp(context, _merge_pdfs([front, *(pdf for _, pdf in parts)]), heading)
 
 
 def redact(text: str) -> str:
@@ -176,8 +308,8 @@ def _merge_pdfs(parts: list[bytes]) -> bytes:
     return buf.getvalue()
 
 
-async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[str, list[str]]], concurrency: int,
-               on_done: Callable[[Shot, str | None], None],
+async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[tuple[str, list[str]], Heading]],
+               concurrency: int, on_done: Callable[[Shot, str | None], None],
                sign: Callable[[str], str] | None = None) -> ExportResult:
     from playwright.async_api import async_playwright  # lazy: the dashboard imports this module on every page
 
@@ -195,7 +327,7 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[st
         async def one(shot: Shot) -> None:
             tab = await tabs.get()
             try:  # a token is made as the tab is free, so its two minutes start when it is used
-                files = await _capture(tab, sign(shot.url) if sign else shot.url, formats)
+                files = await _capture(tab, sign(shot.url) if sign else shot.url, formats, sheet=sheet_for(shot.page))
             except Exception as exc:  # noqa: BLE001 - one page failing must not stop the others
                 why = redact(str(exc))
                 result.failures.append((shot.folder.name, shot.page, why.splitlines()[0][:300]))
@@ -212,35 +344,41 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[st
             on_done(shot, None)
 
         await asyncio.gather(*(one(s) for s in shots))
+        assembling = time.perf_counter()
         if "pdf" in formats:
             order = {s.page: i for i, s in enumerate(shots)}
-            for folder, parts in pdf_parts.items():
-                title, lines = covers[folder]
-                cover = await _cover(context, title, lines)
-                pages = [parts[p] for p in sorted(parts, key=order.get)]
-                path = folder / f"{folder.name}.pdf"
-                _write(path, _merge_pdfs([cover, *pages]))
-                result.files.append(path)
+            turns = asyncio.Semaphore(concurrency)
+
+            async def assemble(folder: Path, parts: dict[str, bytes]) -> None:
+                cover, heading = covers[folder]
+                async with turns:
+                    pdf = await _document(context, cover, [(p, parts[p]) for p in sorted(parts, key=order.get)], heading)
+                _write(folder / f"{folder.name}.pdf", pdf)
+                result.files.append(folder / f"{folder.name}.pdf")
+            await asyncio.gather(*(assemble(f, parts) for f, parts in pdf_parts.items()))
+        result.seconds["pdf"] = time.perf_counter() - assembling
         await context.close()
         await browser.close()
     return result
 
 
-def cover_lines(db: str | Path, period: str, province: str | None, lang: str) -> tuple[str, list[str]]:
-    """Title and lines of a cover: who, which period, when exported, data as of which submission."""
+def cover_lines(db: str | Path, period: str, province: str | None, lang: str) -> tuple[tuple[str, list[str]], Heading]:
+    """Title and lines of a cover (who, which period, when exported, data as of which submission)
+    and the heading of every page after it."""
     name = geography.province_name(province) if province else t("national", lang)
     with store.opened(db, read_only=True) as conn:
         row = values.newest_submission_shown(conn, province)
         synthetic = submissions.is_synthetic(conn)
+    heading = Heading(name, period, lang, synthetic)
     # The catalogue holds each language's date format: {now:%d/%m/%Y %H:%M} in Vietnamese.
-    lines = [t("cover_period", lang, period=period), t("cover_exported", lang, now=dt.datetime.now())]
+    lines = [t("cover_period", lang, period=period), t("cover_exported", lang, now=heading.exported)]
     if row is None:
         lines.append(t("cover_no_figures", lang))
     else:
         lines.append(t("cover_as_of", lang, id=row[0], received=row[1]))
     if synthetic:
         lines.append(t("cover_synthetic", lang))
-    return f"nq72 · {name}", lines
+    return (f"nq72 · {name}", lines), heading
 
 
 def free_port() -> int:
@@ -277,24 +415,24 @@ def start_server(db: str | Path, port: int | None = None, timeout: float = 90,
 def export(db: str | Path, period: str, provinces: list[str], pages: list[str], formats: set[str], lang: str,
            out: Path, url: str | None = None, concurrency: int = 3,
            on_done: Callable[[Shot, str | None], None] | None = None) -> ExportResult:
-    """Export the pages; start (and stop) a server unless `url` points at a running one, whose
-    pages then each get an export token made from `db` (a server with log-in on asks for one)."""
+    """Export the pages; start (and stop) a server unless `url` points at a running one. Every page
+    gets an export token made from `db`: print mode needs one, as does a server with log-in on."""
     started = time.perf_counter()
-    proc, sign = None, None
+    proc = None
     if url is None:
         proc, url = start_server(db)
-    else:
-        def sign(page_url: str) -> str:
-            try:
-                return with_token(page_url, db)
-            except (accounts.AccountError, store.StoreError):  # no token: a server with log-in on fails the page
-                return page_url
+
+    def sign(page_url: str) -> str:
+        try:
+            return with_token(page_url, db)
+        except (accounts.AccountError, store.StoreError):  # no token: the page is drawn without print mode and fails
+            return page_url
     try:
         shots = plan(url, period, provinces, pages, lang, out)
         covers = {s.folder: cover_lines(db, period, s.province, lang) for s in shots}
         ready = time.perf_counter()
         result = asyncio.run(_run(shots, formats, covers, concurrency, on_done or (lambda s, e: None), sign))
-        result.seconds = {"server": ready - started, "pages": time.perf_counter() - ready,
+        result.seconds |= {"server": ready - started, "pages": time.perf_counter() - ready,
                           "per_page": (time.perf_counter() - ready) / max(len(shots), 1)}
         return result
     finally:
@@ -324,9 +462,11 @@ class ViewPool:
         self._launching: asyncio.Future | None = None
         self._active, self._last_used = 0, 0.0
 
-    def capture(self, url: str | Callable[[], str], on_wait: Callable[[int], None] | None = None) -> tuple[bytes, bytes]:
+    def capture(self, url: str | Callable[[], str], on_wait: Callable[[int], None] | None = None,
+                heading: Heading | None = None, sheet: Sheet = Sheet()) -> tuple[bytes, bytes]:
         """PNG and PDF of one view. `url` may be a function, called when the view's turn comes (a
-        token made then has its whole life ahead); `on_wait(n)` hears how many are ahead while waiting."""
+        token made then has its whole life ahead); `on_wait(n)` hears how many are ahead while waiting;
+        with a `heading`, every PDF page carries it."""
         ticket = object()
         with self._turns:
             if len(self._queue) >= self.running + self.waiting:
@@ -335,7 +475,8 @@ class ViewPool:
         try:
             self._wait_turn(ticket, on_wait)
             target = url() if callable(url) else url
-            future = asyncio.run_coroutine_threadsafe(self._draw(target), self._event_loop())
+            draw = self._draw(target) if heading is None else self._draw(target, heading, sheet)
+            future = asyncio.run_coroutine_threadsafe(draw, self._event_loop())
             try:
                 return future.result(timeout=self.timeout)
             except TimeoutError:
@@ -367,14 +508,16 @@ class ViewPool:
                 threading.Thread(target=self._loop.run_forever, name="nq72-export-browser", daemon=True).start()
             return self._loop
 
-    async def _draw(self, url: str) -> tuple[bytes, bytes]:
+    async def _draw(self, url: str, heading: Heading | None = None, sheet: Sheet = Sheet()) -> tuple[bytes, bytes]:
         self._active += 1
         try:
             browser = await self._alive_browser()
             context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN",
                                                 timezone_id="Asia/Ho_Chi_Minh")
             try:
-                files = await _capture(await context.new_page(), url, {"png", "pdf"})
+                files = await _capture(await context.new_page(), url, {"png", "pdf"}, sheet=sheet)
+                if heading is not None:
+                    files["pdf"] = await _stamp(context, files["pdf"], heading)
             finally:
                 with contextlib.suppress(Exception):  # a browser that died is restarted next time
                     await context.close()
@@ -432,11 +575,12 @@ def view_pool() -> ViewPool:
         return _POOL[0]
 
 
-def capture_view(url: str | Callable[[], str], on_wait: Callable[[int], None] | None = None) -> tuple[bytes, bytes]:
+def capture_view(url: str | Callable[[], str], on_wait: Callable[[int], None] | None = None,
+                 heading: Heading | None = None, sheet: Sheet = Sheet()) -> tuple[bytes, bytes]:
     """PNG and PDF of one view (the dashboard's Export button), through the server's one browser;
     raises Busy when the queue is full and LoginRequired when the log-in form was drawn instead."""
     try:
-        return view_pool().capture(url, on_wait)
+        return view_pool().capture(url, on_wait, heading, sheet)
     except (Busy, LoginRequired):
         raise
     except Exception as exc:  # noqa: BLE001 - said to the user: without any token in it

@@ -401,8 +401,8 @@ TEXT: dict[str, dict[str, str]] = {
     "rule_missing_value": {"vi": "Thiếu giá trị.", "en": "Missing value."},
     "rule_bad_value": {"vi": "Giá trị '{value}' không phải là số.", "en": "Value '{value}' is not a number."},
     "rule_out_of_range": {
-        "vi": "Giá trị {value} nằm ngoài khoảng hợp lý {lo:g}–{hi:g} {unit} của {indicator}.",
-        "en": "Value {value} is outside the plausible range {lo:g}–{hi:g} {unit} for {indicator}."},
+        "vi": "Giá trị {value} nằm ngoài khoảng hợp lý {lo:g}–{hi:g} {unit} của chỉ tiêu “{indicator}”.",
+        "en": "Value {value} is outside the plausible range {lo:g}–{hi:g} {unit} for “{indicator}”."},
     "rule_bad_numerator": {"vi": "Tử số '{value}' không phải là số.", "en": "Numerator '{value}' is not a number."},
     "rule_bad_denominator": {"vi": "Mẫu số '{value}' không phải là số.", "en": "Denominator '{value}' is not a number."},
     "rule_negative_ratio_parts": {"vi": "Tử số phải ≥ 0 và mẫu số phải > 0.",
@@ -849,8 +849,19 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+# Units as the catalogue writes them (English) and as a Vietnamese reader reads them.
+UNITS_VI = {"years": "năm", "doctors": "bác sĩ", "cm": "cm"}
+
+
+def unit_word(unit: str, lang: str = "vi") -> str:
+    return UNITS_VI.get(unit, unit) if lang == "vi" else unit
+
+
 def t(key: str, lang: str = "vi", **params: object) -> str:
-    """The text of `key` in `lang` (Vietnamese when missing), with {params} filled in."""
+    """The text of `key` in `lang` (Vietnamese when missing), with {params} filled in. A parameter
+    given as {"vi": ..., "en": ...} (an indicator's name, a unit) is taken in the reader's language."""
     entry = TEXT[key]
     text = entry.get(lang) or entry["vi"]
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{k: (v.get(lang) or v["vi"]) if isinstance(v, dict) else v for k, v in params.items()})

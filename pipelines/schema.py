@@ -17,6 +17,7 @@ import pandera.pandas as pa
 from data import geography
 from indicators.catalogue import Catalogue
 from pipelines import layout
+from pipelines.messages import unit_word
 from pipelines.normalise import Normalised
 from pipelines.problems import MAX_PROBLEMS, Problem
 
@@ -312,8 +313,9 @@ def _m_fraction(r, ctx):
 def _m_range(r, ctx):
     ind = ctx.catalogue[r["indicator"]]
     lo, hi = ind.range
-    return "rule_out_of_range", {"value": str(r["raw_value"]), "lo": float(lo), "hi": float(hi), "unit": ind.unit,
-                                 "indicator": ind.code}
+    return "rule_out_of_range", {"value": str(r["raw_value"]), "lo": float(lo), "hi": float(hi),
+                                 "unit": {"vi": unit_word(ind.unit, "vi"), "en": ind.unit},
+                                 "indicator": {"vi": ind.name.vi, "en": ind.name.en}}
 
 
 def _m_number(col):

@@ -35,7 +35,7 @@ symbols = {s: style[1] for s, style in ui.STATUS_STYLE.items()}
 table = views.scorecard_table(card, cat, symbols, lang, None if sort_by == "name" else sort_by,
                               ui.flagged_keys(db, lang))
 shown = table.drop(columns="code").rename(columns={"name": t("province", lang)})
-ui.table(shown, nowrap=True)
+ui.wide_table(shown, nowrap=True)
 left, right = st.columns([4, 1])
 left.caption(t("flag_marker", lang))
 with right:
@@ -45,6 +45,8 @@ st.subheader(t("map", lang))
 code = choice("indicator", cat.codes, t("indicator", lang), format_func=lambda c: cat[c].name(lang),
               default="insurance_coverage")
 ind = cat[code]
+if ui.print_mode():  # the indicator's selector is not printed
+    st.caption(f"{t('indicator', lang)}: {ind.name(lang)}")
 one = card[card["indicator"] == code]
 names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
 fig = charts.tile_map(one, geography.tile_grid(), names, views.short_names(), ui.STATUS_STYLE, label,

@@ -25,6 +25,6 @@ below = communes[communes["value"] < threshold].sort_values(["province_code", "v
 st.metric(t("stations_count", lang), t("stations_below", lang).format(
     n=fmt.number(len(below), lang, 0), k=threshold, total=fmt.number(len(communes), lang, 0)))
 table = views.stations_table(below, names, lang)
-st.dataframe(table, hide_index=True, width="stretch")
+ui.frame(table)
 ui.csv_download(table, f"nq72-stations-below-{threshold}-{province}-{month}", lang, key="stations_csv")
 st.caption(ui.source_line(lang, info["last_submission"]))

@@ -7,6 +7,7 @@
   accounts     the users table
   audit        the audit_log table
   quality      the quality-results file
+  drafts       drafts of the data-entry form (not figures)
 
 Functions take the connection first; `Store` names a database and hands out connections."""
 from __future__ import annotations

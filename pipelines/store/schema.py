@@ -9,6 +9,7 @@ Tables (documented for analysts in README.md):
   plan_tasks, task_updates   the plans' tasks and their status updates
   users             local accounts (Argon2id hashes)
   audit_log         every submission (accepted, unchanged, rejected, refused), log-in and account change
+  drafts            what an account has typed in the data-entry form, not yet submitted (not figures)
   areas, indicators reference copies for SQL users; meta: key/value facts (e.g. synthetic)
 """
 from __future__ import annotations
@@ -81,6 +82,10 @@ MIGRATIONS.append([  # 5: the audit log joins the store, so a submission and its
     """create table audit_log (id bigint primary key default nextval('audit_seq'), "at" timestamp not null,
         actor varchar not null, action varchar not null, outcome varchar not null, submission_id integer,
         subject varchar, sha256 varchar, detail varchar)""",
+])
+MIGRATIONS.append([  # 6: drafts of the data-entry form, kept per account, province and period (issue 16)
+    """create table drafts (user_name varchar not null, province varchar not null, period varchar not null,
+        entries varchar not null, saved_at timestamp not null, primary key (user_name, province, period))""",
 ])
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIT_MIGRATION = 5
