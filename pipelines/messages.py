@@ -525,6 +525,21 @@ TEXT: dict[str, dict[str, str]] = {
                                 " Kiểm tra rồi chạy lại với --accept-warnings nếu đúng.",
                           "en": "⚠ {file}: {n} values changed a lot from the previous period; nothing written."
                                 " Check them, then run again with --accept-warnings if they are right."},
+    # Closed periods and corrections (issue 16, section 3)
+    "refused_not_admin": {"vi": "Tài khoản '{name}' không phải quản trị: không được duyệt điều chỉnh.",
+                          "en": "Account '{name}' is not an admin: it cannot decide corrections."},
+    "cli_pending": {"vi": "⏸ {file}: {n} điều chỉnh số liệu của kỳ đã khóa đang chờ quản trị duyệt; chưa thay số đang hiển thị.",
+                    "en": "⏸ {file}: {n} corrections to closed periods wait for an admin's approval; the figures shown are unchanged."},
+    "cli_pending_some": {"vi": "  ({n} điều chỉnh của kỳ đã khóa chờ duyệt)", "en": "  ({n} corrections to closed periods pending approval)"},
+    "correction_line": {"vi": "#{id} dòng {row}: {indicator} {area} {period}: {old} → {new}",
+                        "en": "#{id} row {row}: {indicator} {area} {period}: {old} → {new}"},
+    "upload_pending": {"vi": "{n} giá trị sửa số liệu của kỳ đã khóa: chờ quản trị duyệt. Đến khi được duyệt, mọi trang vẫn hiện số cũ.",
+                       "en": "{n} values change figures of closed periods: they wait for an admin's approval. Until then every page shows the figure as it was."},
+    "corrections_pending": {"vi": "Điều chỉnh chờ duyệt (kỳ đã khóa)", "en": "Corrections pending approval (closed periods)"},
+    "corrections_none": {"vi": "Không có điều chỉnh nào chờ duyệt.", "en": "No corrections are pending."},
+    "correction_approve": {"vi": "Duyệt #{id}", "en": "Approve #{id}"},
+    "correction_reject": {"vi": "Từ chối #{id}", "en": "Reject #{id}"},
+    "correction_decided": {"vi": "Điều chỉnh #{id}: {status}.", "en": "Correction #{id}: {status}."},
     "cli_warnings_accepted": {"vi": "  ({n} cảnh báo đã được xác nhận)", "en": "  ({n} warnings accepted)"},
     # Report: restated targets and milestones without an indicator (issue 17 in the report)
     "rp_restated_in": {"vi": "nhắc lại trong {source}", "en": "restated in {source}"},

@@ -8,7 +8,11 @@ and starts the quality run after an accepted load.
 
 A value that jumps from the area's previous stored one by more than its indicator's plausible step
 (pipelines.jumps) is a warning: the file is held, nothing loaded, until the uploader confirms
-(accept_warnings=True), and the audit line then says how many warnings were accepted."""
+(accept_warnings=True), and the audit line then says how many warnings were accepted.
+
+A changed value for a closed period (pipelines.corrections) from an uploader is held as a pending
+correction for an admin; the file's other rows load. A file of nothing but such rows is "pending".
+An admin's or the operator's corrections load at once, with an audit line "correction applied"."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,10 +25,12 @@ from pathlib import Path
 from indicators.catalogue import catalogue
 from indicators.tasks import plan_tasks
 from pipelines.accounts import Actor, Refused, authorise, check_plans, figures_scope
+from pipelines.corrections import applies_directly, describe, keep_pending, split
 from pipelines.ingest import FileReport, check_upload
 from pipelines.jumps import Jump, find_jumps
 from pipelines.problems import Problem
 from pipelines.settings import settings
+from pipelines.settings import today as settings_today
 from pipelines.store import Store, SubmissionMeta, audit, submissions, transaction, values
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,16 +93,29 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
                 return FileReport(name, "unchanged", rows=found[1], submission_id=found[0], sha256=sha)
             meta = SubmissionMeta(name, sha, actor.name, "tasks" if tasks else scope or "national",
                                   received_at, synthetic)
+            pending, fixes = [], None
+            if not tasks:
+                kept, fixes = split(conn, rows, today or settings_today())
+                if not fixes.empty and not applies_directly(actor):
+                    rows, pending = kept, keep_pending(conn, fixes, name, sha, actor)
+            if rows.empty:  # every row a correction waiting for an admin
+                audit.record(conn, actor.name, "submission", "pending", subject=name, sha256=sha,
+                             detail=f"{len(pending)} corrections pending; nothing loaded")
+                return FileReport(name, "pending", sha256=sha, warnings=jumps, pending=pending)
             sid = (submissions.load_task_updates if tasks else submissions.load_values)(conn, rows, meta)
             accepted = f"; {len(jumps)} warnings accepted" if jumps else ""
+            accepted += f"; {len(pending)} corrections pending" if pending else ""
             audit.record(conn, actor.name, "submission", "accepted", submission_id=sid, subject=name, sha256=sha,
                          detail=f"{len(rows)} rows; scope {meta.scope}; {actor.kind}{accepted}")
+            if fixes is not None and not fixes.empty and not pending:
+                audit.record(conn, actor.name, "correction", "applied", submission_id=sid, subject=name,
+                             sha256=sha, detail=f"{actor.kind} {actor.role}: {describe(fixes)}")
     except Refused as why:
         return refuse(store, name, actor, why, sha, dry_run)
     if start_quality and settings().quality_after_ingest:
         start_quality_run(store.path, None if tasks else scope)
     return FileReport(name, "accepted", rows=len(rows), submission_id=sid, rows_frame=rows, sha256=sha,
-                      warnings=jumps)
+                      warnings=jumps, pending=pending)
 
 
 def _jumps(store: Store, rows) -> list[Jump]:
