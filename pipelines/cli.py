@@ -35,8 +35,9 @@ def ingest(files, db, province, user, dry_run, accept_warnings, as_json, lang) -
     """Check CSV/XLSX files and load each one that passes, all or nothing.
 
     A value far from the area's previous one is a warning: the file is held (status "warnings",
-    nothing loaded) unless --accept-warnings. Exit 0 when every file is accepted or unchanged, 1
-    when any is rejected or held."""
+    nothing loaded) unless --accept-warnings. An uploader's changed value for a closed period waits
+    for an admin (`nq72 corrections`); a file of only such values is "pending". Exit 0 when every
+    file is accepted, unchanged or pending, 1 when any is rejected or held."""
     import duckdb
 
     from pipelines.store import Store, StoreError
@@ -105,9 +106,79 @@ def format_report(r, lang: str = "vi") -> str:
         lines = [t("cli_warnings_head", lang, file=r.file, n=len(r.warnings))]
         lines += [f"  {t('cli_row', lang, row=w.row)}: {w.message(lang)}" for w in r.warnings]
         return "\n".join(lines)
+    if r.status == "pending":
+        return "\n".join([t("cli_pending", lang, file=r.file, n=len(r.pending)), *_pending_lines(r.pending, lang)])
     done = t("cli_dry_run", lang, file=r.file, n=r.rows) if r.dry_run else \
         t("cli_loaded", lang, file=r.file, n=r.rows, id=r.submission_id)
-    return done + (t("cli_warnings_accepted", lang, n=len(r.warnings)) if r.warnings else "")
+    done += t("cli_warnings_accepted", lang, n=len(r.warnings)) if r.warnings else ""
+    if r.pending:
+        done = "\n".join([done + t("cli_pending_some", lang, n=len(r.pending)), *_pending_lines(r.pending, lang)])
+    return done
+
+
+def _pending_lines(pending, lang: str) -> list[str]:
+    from pipelines.messages import t
+
+    return ["  " + t("correction_line", lang, id=c.id, row=c.row, indicator=c.indicator, area=c.area_code,
+                     period=c.period, old=f"{c.current_value:g}", new=f"{c.value:g}") for c in pending]
+
+
+@main.group()
+def corrections() -> None:
+    """Corrections to closed periods sent by uploaders: list, approve ID, reject ID (admins)."""
+
+
+@corrections.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Decided corrections too, not only pending ones.")
+@DB_OPTION
+def corrections_list(show_all, db) -> None:
+    """Print the corrections waiting for an admin (tab-separated), oldest first."""
+    from pipelines import corrections as closing
+    from pipelines.store import Store, StoreError
+
+    try:
+        rows = closing.listed(Store.at(db), None if show_all else "pending")
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    for r in rows.itertuples():
+        click.echo(f"{r.id}\t{r.status}\t{r.indicator}\t{r.area_code}\t{r.period}\t{r.previous_value:g} -> {r.value:g}"
+                   f"\t{r.user_name}\t{r.file_name}")
+
+
+def _decide(correction_id: int, user: str | None, db, approve: bool) -> None:
+    from pipelines import corrections as closing
+    from pipelines.accounts import Refused
+    from pipelines.messages import t
+    from pipelines.store import Store, StoreError
+
+    target = Store.at(db)
+    try:
+        done = closing.decide(target, correction_id, _actor(target, user), approve)
+    except Refused as why:
+        raise click.ClickException(t(why.key, "en", **why.params)) from None
+    except LookupError:
+        raise click.ClickException(f"no pending correction #{correction_id} (see `nq72 corrections list`)") from None
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{correction_id}\t{done['status']}" + (f"\tsubmission #{done['submission_id']}" if approve else ""))
+
+
+@corrections.command("approve")
+@click.argument("correction_id", type=int)
+@click.option("--user", default=None, help="The admin account deciding; default: you, the operator.")
+@DB_OPTION
+def corrections_approve(correction_id, user, db) -> None:
+    """Make a pending correction the current figure (loaded as a submission; audited)."""
+    _decide(correction_id, user, db, approve=True)
+
+
+@corrections.command("reject")
+@click.argument("correction_id", type=int)
+@click.option("--user", default=None, help="The admin account deciding; default: you, the operator.")
+@DB_OPTION
+def corrections_reject(correction_id, user, db) -> None:
+    """Refuse a pending correction: the figure stays as it was (audited)."""
+    _decide(correction_id, user, db, approve=False)
 
 
 @main.command()
