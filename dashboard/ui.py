@@ -435,14 +435,20 @@ def panel_columns(n: int) -> list:
 
 
 def show_outcome(report, lang: str) -> None:
-    """What became of a submission: loaded, unchanged, or refused with every reason."""
+    """What became of a submission: loaded, unchanged, or refused with every reason; corrections
+    to closed periods held for an admin."""
     if report.status == "rejected":
         st.error(plain("; ".join(p.message(lang) for p in report.problems)))
     elif report.status == "warnings":  # a new jump since the check (another file loaded meanwhile)
         st.warning(t("warnings_held", lang).format(n=fmt.number(len(report.warnings), lang, 0)))
-    else:
+    elif report.status != "pending":
         key = "loaded" if report.status == "accepted" else "unchanged"
         st.success(t(key, lang).format(n=fmt.number(report.rows, lang, 0), id=report.submission_id))
+    if report.pending:  # corrections to closed periods, held for an admin
+        st.info(t("upload_pending", lang, n=fmt.number(len(report.pending), lang, 0)) + "\n\n" +
+                "\n".join("- " + t("correction_line", lang, id=c.id, row=c.row, indicator=c.indicator,
+                                    area=c.area_code, period=c.period, old=fmt.number(c.current_value, lang, 2),
+                                    new=fmt.number(c.value, lang, 2)) for c in report.pending))
 
 
 def quality_run(db: str, lang: str) -> dict | None:

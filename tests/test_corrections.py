@@ -145,3 +145,31 @@ def test_cli_pending_status_list_approve_reject(db, tmp_path):
     cid = run(main, ["corrections", "list", "--db", str(db)]).output.split("\t")[0]
     assert run(main, ["corrections", "reject", cid, "--db", str(db), "--user", "chi"]).exit_code == 0
     assert _shown(db) == 95.8
+
+
+def test_admin_page_lists_pending_and_approves(monkeypatch, db):
+    from tests.test_dashboard import run_page
+
+    r = _submit(db, FIX, "fix.csv", accounts.find(db, "lan"))
+    at = run_page(monkeypatch, db, "admin", lang="en")
+    assert any("95.2 → 95.8" in m.value and "lan" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == f"Approve #{r.pending[0].id}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(f"Correction #{r.pending[0].id}: approved" in s.value for s in at.success)
+    assert _shown(db) == 95.8 and "No corrections are pending." in [c.value for c in at.caption]
+
+
+def test_upload_page_says_the_correction_waits(monkeypatch, db):
+    from dashboard import auth
+    from tests.test_upload_page import uploaded
+
+    monkeypatch.setattr(auth, "current", lambda: accounts.find(db, "lan"))
+    at = uploaded(monkeypatch, db, "fix.csv", FIX, lang="en")
+    next(b for b in at.button if b.label == "Load into the database").click().run()
+    for _ in range(20):  # the load runs as a job followed across reruns
+        if at.info:
+            break
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("wait for an admin's approval" in i.value and "95.20 → 95.80" in i.value for i in at.info)
+    assert _shown(db) == 95.2
