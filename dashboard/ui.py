@@ -435,12 +435,20 @@ def panel_columns(n: int) -> list:
 
 
 def show_outcome(report, lang: str) -> None:
-    """What became of a submission: loaded, unchanged, or refused with every reason."""
+    """What became of a submission: loaded, unchanged, or refused with every reason; corrections
+    to closed periods held for an admin."""
     if report.status == "rejected":
         st.error(plain("; ".join(p.message(lang) for p in report.problems)))
-    else:
+    elif report.status == "warnings":  # a new jump since the check (another file loaded meanwhile)
+        st.warning(t("warnings_held", lang).format(n=fmt.number(len(report.warnings), lang, 0)))
+    elif report.status != "pending":
         key = "loaded" if report.status == "accepted" else "unchanged"
         st.success(t(key, lang).format(n=fmt.number(report.rows, lang, 0), id=report.submission_id))
+    if report.pending:  # corrections to closed periods, held for an admin
+        st.info(t("upload_pending", lang, n=fmt.number(len(report.pending), lang, 0)) + "\n\n" +
+                "\n".join("- " + t("correction_line", lang, id=c.id, row=c.row, indicator=c.indicator,
+                                    area=c.area_code, period=c.period, old=fmt.number(c.current_value, lang, 2),
+                                    new=fmt.number(c.value, lang, 2)) for c in report.pending))
 
 
 def quality_run(db: str, lang: str) -> dict | None:
@@ -481,23 +489,26 @@ def check_and_load(db: str, upload, actor, scope: str | None, lang: str) -> None
     content, where = upload.getvalue(), store.Store.at(db)
     key = (upload.file_id, upload.name, scope)
 
-    def work(dry_run: bool):
+    def work(dry_run: bool, accept_warnings: bool = False):
         return lambda phase: submit(where, content, upload.name, actor, scope_province=scope, dry_run=dry_run,
-                                    on_phase=phase)
+                                    on_phase=phase, accept_warnings=accept_warnings)
     check = _followed(jobs.start("check", key, work(True)), upload.name, ["read", "check"], lang)
     if check is None:
         return
     if check[0].status == "rejected":
         problems_view(check[0], upload.name, lang)
         return
-    st.success(t("check_ok", lang).format(n=fmt.number(check[0].rows, lang, 0)))
+    confirmed = warnings_view(check[0], lang) if check[0].status == "warnings" else True
+    if check[0].status != "warnings":
+        st.success(t("check_ok", lang).format(n=fmt.number(check[0].rows, lang, 0)))
     if check[0].rows_frame is not None:
         caption, preview = views.upload_preview(check[0].rows_frame, lang)
         st.caption(caption)
         st.dataframe(preview, hide_index=True, width="stretch")
     load = jobs.current("load", key)
-    if st.button(t("confirm_load", lang), type="primary", disabled=load is not None and not load.failed()):
-        load = jobs.start("load", key, work(False))
+    if st.button(t("confirm_load", lang), type="primary",
+                 disabled=not confirmed or (load is not None and not load.failed())):
+        load = jobs.start("load", key, work(False, accept_warnings=check[0].status == "warnings"))
     if load is not None and (done := _followed(load, upload.name, ["read", "check", "load"], lang)):
         show_outcome(done[0], lang)
         if done[1] and done[0].status == "accepted":
@@ -511,6 +522,15 @@ def _followed(job: jobs.Job, file: str, steps: list[str], lang: str) -> tuple | 
     except (store.StoreError, OSError) as exc:
         st.error(t("load_failed", lang).format(reason=plain(exc)))
         return None
+
+
+def warnings_view(report, lang: str) -> bool:
+    """A valid file whose values jump from the previous period: each with its previous value and
+    period, and the uploader's confirmation that enables Load (True once ticked)."""
+    n = len(report.warnings)
+    st.warning(t("check_warnings", lang).format(n=fmt.number(n, lang, 0)))
+    table(views.warnings_table(report.warnings, lang))
+    return st.checkbox(t("confirm_warnings", lang).format(n=fmt.number(n, lang, 0)), key="confirm_warnings")
 
 
 def problems_view(report, file: str, lang: str) -> None:

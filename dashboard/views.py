@@ -210,6 +210,15 @@ def problems_table(problems: list, lang: str) -> pd.DataFrame:
     return table
 
 
+def warnings_table(jumps: list, lang: str) -> pd.DataFrame:
+    """Row, value, previous value and period, reason: the jumps an uploader confirms before loading."""
+    return pd.DataFrame({t("row", lang): [str(w.row) for w in jumps],
+                         t("value", lang): [fmt.number(w.value, lang) for w in jumps],
+                         t("previous_value", lang): [fmt.number(w.previous_value, lang) for w in jumps],
+                         t("previous_period", lang): [w.previous_period for w in jumps],
+                         t("reason", lang): [w.message(lang) for w in jumps]})
+
+
 def problems_note(shown: int, total: int, lang: str) -> str | None:
     """'1.000 lỗi đầu tiên trong tổng số 12.345 …' when the list stops short of the total."""
     if total <= shown:

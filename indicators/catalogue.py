@@ -142,6 +142,23 @@ def _num(x: float | None, lang: str) -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
+MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+class Step(_Strict):
+    """The largest change from one period to the next that passes without a warning, and why.
+
+    Over a gap of several periods the step grows in proportion to the months between the two
+    periods' ends (a year apart: twelve monthly steps), never below one `amount`."""
+
+    amount: float = Field(gt=0)
+    per: Granularity
+    reason: Text
+
+    def allowed(self, gap_months: float) -> float:
+        return self.amount * max(1.0, gap_months / MONTHS[self.per])
+
+
 class Indicator(_Strict):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]+$")
     short: Text
@@ -157,6 +174,7 @@ class Indicator(_Strict):
     across_areas: Literal["ratio", "weighted_mean", "mean", "sum"]
     over_time: Literal["latest", "ratio", "sum", "mean"]
     year_to_date: bool = False
+    step: Step
     targets: tuple[Target, ...] = ()
 
     @field_validator("range")

@@ -137,6 +137,12 @@ def figures_due(period_code: str, due_day: int = DEFAULT_FIGURES_DUE_DAY) -> dt.
     return dt.date(*shift_month(period.end.year, period.end.month, 1), due_day)
 
 
+def is_closed(deadline: dt.date, closes_after_days: int, today: dt.date) -> bool:
+    """Whether a period is closed on `today`: it stays open through `closes_after_days` days after
+    its deadline and closes the day after. A changed value for a closed period is a correction."""
+    return today > deadline + dt.timedelta(days=closes_after_days)
+
+
 def next_figures_due(today: dt.date, due_day: int = DEFAULT_FIGURES_DUE_DAY) -> tuple[dt.date, str]:
     """The next monthly deadline on or after today and the month whose figures it is for."""
     due = dt.date(today.year, today.month, due_day)

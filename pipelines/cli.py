@@ -27,12 +27,17 @@ def main() -> None:
 @click.option("--as-province", "province", default=None, help="Check the files against one province: rows elsewhere are rejected.")
 @click.option("--user", default=None, help="Submit as this account (its role and province apply); default: you, the operator.")
 @click.option("--dry-run", is_flag=True, help="Check only; change nothing.")
+@click.option("--accept-warnings", is_flag=True,
+              help="Load files whose values jump from the previous period (you checked them); audited.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document on stdout.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
-def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
+def ingest(files, db, province, user, dry_run, accept_warnings, as_json, lang) -> None:
     """Check CSV/XLSX files and load each one that passes, all or nothing.
 
-    Exit 0 when every file is accepted or unchanged, 1 when any is rejected."""
+    A value far from the area's previous one is a warning: the file is held (status "warnings",
+    nothing loaded) unless --accept-warnings. An uploader's changed value for a closed period waits
+    for an admin (`nq72 corrections`); a file of only such values is "pending". Exit 0 when every
+    file is accepted, unchanged or pending, 1 when any is rejected or held."""
     import duckdb
 
     from pipelines.store import Store, StoreError
@@ -42,7 +47,7 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     target = Store.at(db)
     try:
         actor = _actor(target, user)
-        reports = [_submit_path(target, path, actor, province, dry_run)
+        reports = [_submit_path(target, path, actor, province, dry_run, accept_warnings)
                    for path in _progress(files, "ingest", quiet=as_json)]
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
@@ -54,7 +59,7 @@ def ingest(files, db, province, user, dry_run, as_json, lang) -> None:
     else:
         for r in reports:
             click.echo(format_report(r, lang))
-    sys.exit(1 if any(r.status == "rejected" for r in reports) else 0)
+    sys.exit(1 if any(r.status in ("rejected", "warnings") for r in reports) else 0)
 
 
 def _actor(target, user: str | None):
@@ -69,7 +74,7 @@ def _actor(target, user: str | None):
     return found
 
 
-def _submit_path(target, path: str, actor, province: str | None, dry_run: bool):
+def _submit_path(target, path: str, actor, province: str | None, dry_run: bool, accept_warnings: bool = False):
     from pipelines.read import size_problem
     from pipelines.submit import reject, submit
 
@@ -78,7 +83,8 @@ def _submit_path(target, path: str, actor, province: str | None, dry_run: bool):
         return reject(target, name, actor, [too_big], 1, None, dry_run)
     with open(path, "rb") as f:
         content = f.read()
-    return submit(target, content, name, actor, scope_province=province, dry_run=dry_run)
+    return submit(target, content, name, actor, scope_province=province, dry_run=dry_run,
+                  accept_warnings=accept_warnings)
 
 
 def format_report(r, lang: str = "vi") -> str:
@@ -96,9 +102,83 @@ def format_report(r, lang: str = "vi") -> str:
         return "\n".join(lines)
     if r.status == "unchanged":
         return t("cli_unchanged", lang, file=r.file, id=r.submission_id)
-    if r.dry_run:
-        return t("cli_dry_run", lang, file=r.file, n=r.rows)
-    return t("cli_loaded", lang, file=r.file, n=r.rows, id=r.submission_id)
+    if r.status == "warnings":
+        lines = [t("cli_warnings_head", lang, file=r.file, n=len(r.warnings))]
+        lines += [f"  {t('cli_row', lang, row=w.row)}: {w.message(lang)}" for w in r.warnings]
+        return "\n".join(lines)
+    if r.status == "pending":
+        return "\n".join([t("cli_pending", lang, file=r.file, n=len(r.pending)), *_pending_lines(r.pending, lang)])
+    done = t("cli_dry_run", lang, file=r.file, n=r.rows) if r.dry_run else \
+        t("cli_loaded", lang, file=r.file, n=r.rows, id=r.submission_id)
+    done += t("cli_warnings_accepted", lang, n=len(r.warnings)) if r.warnings else ""
+    if r.pending:
+        done = "\n".join([done + t("cli_pending_some", lang, n=len(r.pending)), *_pending_lines(r.pending, lang)])
+    return done
+
+
+def _pending_lines(pending, lang: str) -> list[str]:
+    from pipelines.messages import t
+
+    return ["  " + t("correction_line", lang, id=c.id, row=c.row, indicator=c.indicator, area=c.area_code,
+                     period=c.period, old=f"{c.current_value:g}", new=f"{c.value:g}") for c in pending]
+
+
+@main.group()
+def corrections() -> None:
+    """Corrections to closed periods sent by uploaders: list, approve ID, reject ID (admins)."""
+
+
+@corrections.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Decided corrections too, not only pending ones.")
+@DB_OPTION
+def corrections_list(show_all, db) -> None:
+    """Print the corrections waiting for an admin (tab-separated), oldest first."""
+    from pipelines import corrections as closing
+    from pipelines.store import Store, StoreError
+
+    try:
+        rows = closing.listed(Store.at(db), None if show_all else "pending")
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    for r in rows.itertuples():
+        click.echo(f"{r.id}\t{r.status}\t{r.indicator}\t{r.area_code}\t{r.period}\t{r.previous_value:g} -> {r.value:g}"
+                   f"\t{r.user_name}\t{r.file_name}")
+
+
+def _decide(correction_id: int, user: str | None, db, approve: bool) -> None:
+    from pipelines import corrections as closing
+    from pipelines.accounts import Refused
+    from pipelines.messages import t
+    from pipelines.store import Store, StoreError
+
+    target = Store.at(db)
+    try:
+        done = closing.decide(target, correction_id, _actor(target, user), approve)
+    except Refused as why:
+        raise click.ClickException(t(why.key, "en", **why.params)) from None
+    except LookupError:
+        raise click.ClickException(f"no pending correction #{correction_id} (see `nq72 corrections list`)") from None
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{correction_id}\t{done['status']}" + (f"\tsubmission #{done['submission_id']}" if approve else ""))
+
+
+@corrections.command("approve")
+@click.argument("correction_id", type=int)
+@click.option("--user", default=None, help="The admin account deciding; default: you, the operator.")
+@DB_OPTION
+def corrections_approve(correction_id, user, db) -> None:
+    """Make a pending correction the current figure (loaded as a submission; audited)."""
+    _decide(correction_id, user, db, approve=True)
+
+
+@corrections.command("reject")
+@click.argument("correction_id", type=int)
+@click.option("--user", default=None, help="The admin account deciding; default: you, the operator.")
+@DB_OPTION
+def corrections_reject(correction_id, user, db) -> None:
+    """Refuse a pending correction: the figure stays as it was (audited)."""
+    _decide(correction_id, user, db, approve=False)
 
 
 @main.command()

@@ -22,7 +22,8 @@ STORED_COLUMNS = ["indicator", "area_code", "period", "granularity", "value", "n
 @dataclass
 class FileReport:
     file: str
-    status: str                      # accepted | unchanged | rejected
+    status: str                      # accepted | unchanged | rejected | warnings (held until confirmed)
+                                     # | pending (every row a correction waiting for an admin)
     rows: int = 0
     submission_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -30,12 +31,16 @@ class FileReport:
     dry_run: bool = False
     rows_frame: pd.DataFrame | None = None  # the checked rows (for previews), never serialised
     sha256: str | None = None
+    warnings: list = field(default_factory=list)  # pipelines.jumps.Jump: shown, and accepted or held
+    pending: list = field(default_factory=list)   # pipelines.corrections.Pending: held for an admin
 
     def to_json(self, lang: str = "en") -> dict:
         return {"file": self.file, "status": self.status, "rows": self.rows,
                 "submission_id": self.submission_id, "dry_run": self.dry_run,
                 "total_errors": self.total_problems,
-                "errors": [p.to_json(lang) for p in self.problems]}
+                "errors": [p.to_json(lang) for p in self.problems],
+                "warnings": [w.to_json(lang) for w in self.warnings],
+                "pending": [c.to_json() for c in self.pending]}
 
 
 def check_upload(content: bytes, name: str, *, scope_province: str | None = None,

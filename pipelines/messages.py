@@ -105,6 +105,21 @@ TEXT: dict[str, dict[str, str]] = {
     "check_bad": {"vi": "Tệp bị từ chối: {n} lỗi. Chưa có gì được ghi. Sửa các dòng dưới đây rồi tải lại.",
                   "en": "The file is rejected: {n} errors. Nothing was written. Fix the rows below and upload again."},
     "confirm_load": {"vi": "Nạp vào cơ sở dữ liệu", "en": "Load into the database"},
+    # A warning before a jump (issue 16): a value far from the area's previous one, confirmed before loading
+    "jump_warning": {
+        "vi": "{indicator}, {area}, kỳ {period}: {value} so với {previous} kỳ {previous_period} (thay đổi {change} {unit_vi}),"
+              " vượt mức hợp lý {step} {unit_vi}. {reason_vi}",
+        "en": "{indicator}, {area}, {period}: {value} against {previous} in {previous_period} (a change of {change} {unit_en}),"
+              " more than the plausible {step} {unit_en}. {reason_en}"},
+    "check_warnings": {"vi": "Tệp hợp lệ nhưng {n} giá trị thay đổi nhiều so với kỳ trước. Chưa có gì được ghi."
+                             " Kiểm tra từng giá trị dưới đây: nếu đúng, xác nhận rồi bấm Nạp; nếu sai, sửa tệp rồi tải lại.",
+                       "en": "The file is valid but {n} values changed a lot from the previous period. Nothing was written."
+                             " Check each value below: if right, confirm and press Load; if wrong, fix the file and upload again."},
+    "confirm_warnings": {"vi": "Tôi đã kiểm tra {n} giá trị này", "en": "I checked these {n} values"},
+    "previous_value": {"vi": "Giá trị trước", "en": "Previous value"},
+    "previous_period": {"vi": "Kỳ trước", "en": "Previous period"},
+    "warnings_held": {"vi": "Chưa nạp: {n} giá trị thay đổi nhiều cần được xác nhận.",
+                      "en": "Not loaded: {n} values that changed a lot need confirming."},
     "loaded": {"vi": "Đã nạp {n} dòng (lần nộp #{id}).", "en": "Loaded {n} rows (submission #{id})."},
     "unchanged": {"vi": "Tệp này đã được nạp trước đây (lần nộp #{id}); không có gì thay đổi.",
                   "en": "This file was loaded before (submission #{id}); nothing changed."},
@@ -506,6 +521,26 @@ TEXT: dict[str, dict[str, str]] = {
                     "en": "✓ {file}: valid, {n} rows (dry run, nothing written)."},
     "cli_loaded": {"vi": "✓ {file}: đã nạp {n} dòng, lần nộp #{id}.",
                    "en": "✓ {file}: loaded {n} rows as submission #{id}."},
+    "cli_warnings_head": {"vi": "⚠ {file}: {n} giá trị thay đổi nhiều so với kỳ trước; chưa ghi gì."
+                                " Kiểm tra rồi chạy lại với --accept-warnings nếu đúng.",
+                          "en": "⚠ {file}: {n} values changed a lot from the previous period; nothing written."
+                                " Check them, then run again with --accept-warnings if they are right."},
+    # Closed periods and corrections (issue 16, section 3)
+    "refused_not_admin": {"vi": "Tài khoản '{name}' không phải quản trị: không được duyệt điều chỉnh.",
+                          "en": "Account '{name}' is not an admin: it cannot decide corrections."},
+    "cli_pending": {"vi": "⏸ {file}: {n} điều chỉnh số liệu của kỳ đã khóa đang chờ quản trị duyệt; chưa thay số đang hiển thị.",
+                    "en": "⏸ {file}: {n} corrections to closed periods wait for an admin's approval; the figures shown are unchanged."},
+    "cli_pending_some": {"vi": "  ({n} điều chỉnh của kỳ đã khóa chờ duyệt)", "en": "  ({n} corrections to closed periods pending approval)"},
+    "correction_line": {"vi": "#{id} dòng {row}: {indicator} {area} {period}: {old} → {new}",
+                        "en": "#{id} row {row}: {indicator} {area} {period}: {old} → {new}"},
+    "upload_pending": {"vi": "{n} giá trị sửa số liệu của kỳ đã khóa: chờ quản trị duyệt. Đến khi được duyệt, mọi trang vẫn hiện số cũ.",
+                       "en": "{n} values change figures of closed periods: they wait for an admin's approval. Until then every page shows the figure as it was."},
+    "corrections_pending": {"vi": "Điều chỉnh chờ duyệt (kỳ đã khóa)", "en": "Corrections pending approval (closed periods)"},
+    "corrections_none": {"vi": "Không có điều chỉnh nào chờ duyệt.", "en": "No corrections are pending."},
+    "correction_approve": {"vi": "Duyệt #{id}", "en": "Approve #{id}"},
+    "correction_reject": {"vi": "Từ chối #{id}", "en": "Reject #{id}"},
+    "correction_decided": {"vi": "Điều chỉnh #{id}: {status}.", "en": "Correction #{id}: {status}."},
+    "cli_warnings_accepted": {"vi": "  ({n} cảnh báo đã được xác nhận)", "en": "  ({n} warnings accepted)"},
     # Report: restated targets and milestones without an indicator (issue 17 in the report)
     "rp_restated_in": {"vi": "nhắc lại trong {source}", "en": "restated in {source}"},
     "rp_milestones_intro": {"vi": "Cam kết của các kế hoạch chưa có chỉ tiêu đo được (theo dõi và trích dẫn, không chấm điểm):",

@@ -3,8 +3,16 @@ Upload page, the task form, the demo builder.
 
 submit() checks who acts (the account as the database knows it at this moment), reads and
 validates the file outside any lock, loads it under the writer lock with its audit line in the
-same transaction, audits every other outcome (unchanged, rejected, refused), and starts the
-quality run after an accepted load."""
+same transaction, audits every other outcome (unchanged, rejected, refused, held for warnings),
+and starts the quality run after an accepted load.
+
+A value that jumps from the area's previous stored one by more than its indicator's plausible step
+(pipelines.jumps) is a warning: the file is held, nothing loaded, until the uploader confirms
+(accept_warnings=True), and the audit line then says how many warnings were accepted.
+
+A changed value for a closed period (pipelines.corrections) from an uploader is held as a pending
+correction for an admin; the file's other rows load. A file of nothing but such rows is "pending".
+An admin's or the operator's corrections load at once, with an audit line "correction applied"."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,12 +22,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from indicators.catalogue import catalogue
 from indicators.tasks import plan_tasks
 from pipelines.accounts import Actor, Refused, authorise, check_plans, figures_scope
+from pipelines.corrections import applies_directly, describe, keep_pending, split
 from pipelines.ingest import FileReport, check_upload
+from pipelines.jumps import Jump, find_jumps
 from pipelines.problems import Problem
 from pipelines.settings import settings
-from pipelines.store import Store, SubmissionMeta, audit, submissions, transaction
+from pipelines.settings import today as settings_today
+from pipelines.store import Store, SubmissionMeta, audit, submissions, transaction, values
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,8 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bool = False,
            scope_province: str | None = None, today: dt.date | None = None,
            received_at: dt.datetime | None = None, synthetic: bool = False,
-           start_quality: bool = True, on_phase: Callable[[str], None] | None = None) -> FileReport:
+           start_quality: bool = True, on_phase: Callable[[str], None] | None = None,
+           accept_warnings: bool = False) -> FileReport:
     """Check one file and, unless dry_run, load it as one submission (all or nothing), audited.
+    A file with warnings (jumps) is held, status "warnings", unless `accept_warnings`.
 
     `scope_province` narrows an admin's or the operator's file to one province; an uploader's
     file is always checked against the uploader's own province. `on_phase` hears "read", "check" and "load"
@@ -59,8 +73,12 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
             check_plans(actor, _documents(set(rows["task_id"])))
         except Refused as why:
             return refuse(store, name, actor, why, sha, dry_run)
+    jumps = [] if tasks else _jumps(store, rows)
+    if jumps and not accept_warnings:
+        return hold(store, name, actor, jumps, rows, sha, dry_run)
     if dry_run:
-        return FileReport(name, "accepted", rows=len(rows), dry_run=True, rows_frame=rows, sha256=sha)
+        return FileReport(name, "accepted", rows=len(rows), dry_run=True, rows_frame=rows, sha256=sha,
+                          warnings=jumps)
     phase("load")
     try:
         with store.writing() as conn, transaction(conn):
@@ -75,14 +93,45 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
                 return FileReport(name, "unchanged", rows=found[1], submission_id=found[0], sha256=sha)
             meta = SubmissionMeta(name, sha, actor.name, "tasks" if tasks else scope or "national",
                                   received_at, synthetic)
+            pending, fixes = [], None
+            if not tasks:
+                kept, fixes = split(conn, rows, today or settings_today())
+                if not fixes.empty and not applies_directly(actor):
+                    rows, pending = kept, keep_pending(conn, fixes, name, sha, actor)
+            if rows.empty:  # every row a correction waiting for an admin
+                audit.record(conn, actor.name, "submission", "pending", subject=name, sha256=sha,
+                             detail=f"{len(pending)} corrections pending; nothing loaded")
+                return FileReport(name, "pending", sha256=sha, warnings=jumps, pending=pending)
             sid = (submissions.load_task_updates if tasks else submissions.load_values)(conn, rows, meta)
+            accepted = f"; {len(jumps)} warnings accepted" if jumps else ""
+            accepted += f"; {len(pending)} corrections pending" if pending else ""
             audit.record(conn, actor.name, "submission", "accepted", submission_id=sid, subject=name, sha256=sha,
-                         detail=f"{len(rows)} rows; scope {meta.scope}; {actor.kind}")
+                         detail=f"{len(rows)} rows; scope {meta.scope}; {actor.kind}{accepted}")
+            if fixes is not None and not fixes.empty and not pending:
+                audit.record(conn, actor.name, "correction", "applied", submission_id=sid, subject=name,
+                             sha256=sha, detail=f"{actor.kind} {actor.role}: {describe(fixes)}")
     except Refused as why:
         return refuse(store, name, actor, why, sha, dry_run)
     if start_quality and settings().quality_after_ingest:
         start_quality_run(store.path, None if tasks else scope)
-    return FileReport(name, "accepted", rows=len(rows), submission_id=sid, rows_frame=rows, sha256=sha)
+    return FileReport(name, "accepted", rows=len(rows), submission_id=sid, rows_frame=rows, sha256=sha,
+                      warnings=jumps, pending=pending)
+
+
+def _jumps(store: Store, rows) -> list[Jump]:
+    """Values that jump from the area's previous stored value (none before the first write)."""
+    if not store.exists():
+        return []
+    with store.reading() as conn:
+        previous = values.previous_values(conn, rows)
+    return find_jumps(rows, previous, catalogue())
+
+
+def hold(store: Store, name: str, actor: Actor, jumps: list[Jump], rows, sha: str, dry_run: bool) -> FileReport:
+    """A valid file with unconfirmed warnings: nothing loaded, audited as held with their count."""
+    _audit_alone(store, actor.name, "warnings", name, sha,
+                 f"{len(jumps)} warnings; nothing loaded" + (" (check only)" if dry_run else ""))
+    return FileReport(name, "warnings", rows=len(rows), dry_run=dry_run, rows_frame=rows, sha256=sha, warnings=jumps)
 
 
 def authorise_without_database(actor: Actor) -> Actor:

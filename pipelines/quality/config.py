@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from indicators.periods import shift_month
+from indicators.periods import is_closed, shift_month
 from pipelines.settings import settings
 
 CONFIG_FILE = Path(__file__).with_name("quality.yaml")
@@ -24,6 +24,7 @@ class Deadline(_Strict):
     months_after: int
     day: int | None = None     # None: the deployment's NQ72_FIGURES_DUE_DAY (pipelines.settings)
     month: int | None = None   # a fixed month of the period's year (annual figures)
+    closes_after_days: int     # the period closes this many days after the deadline
 
     def day_of(self) -> int:
         return self.day if self.day is not None else settings().figures_due_day
@@ -60,6 +61,10 @@ class QualityConfig(_Strict):
         if rule.month is not None:
             return dt.date(period_end.year, rule.month, rule.day_of())
         return dt.date(*shift_month(period_end.year, period_end.month, rule.months_after), rule.day_of())
+
+    def closed(self, period_end: dt.date, granularity: str, today: dt.date) -> bool:
+        """Whether a period ending on `period_end` is closed on `today` (indicators.periods.is_closed)."""
+        return is_closed(self.deadline(period_end, granularity), self.calendar[granularity].closes_after_days, today)
 
 
 @lru_cache(maxsize=4)

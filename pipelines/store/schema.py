@@ -9,6 +9,8 @@ Tables (documented for analysts in README.md):
   plan_tasks, task_updates   the plans' tasks and their status updates
   users             local accounts (Argon2id hashes)
   audit_log         every submission (accepted, unchanged, rejected, refused), log-in and account change
+  corrections       changed values for closed periods: pending until an admin approves (then loaded
+                    as a submission) or rejects them; never read as current figures
   drafts            what an account has typed in the data-entry form, not yet submitted (not figures)
   areas, indicators reference copies for SQL users; meta: key/value facts (e.g. synthetic)
 """
@@ -86,6 +88,15 @@ MIGRATIONS.append([  # 5: the audit log joins the store, so a submission and its
 MIGRATIONS.append([  # 6: drafts of the data-entry form, kept per account, province and period (issue 16)
     """create table drafts (user_name varchar not null, province varchar not null, period varchar not null,
         entries varchar not null, saved_at timestamp not null, primary key (user_name, province, period))""",
+])
+MIGRATIONS.append([  # 7: corrections to closed periods, held until an admin decides (issue 16)
+    "create sequence correction_seq start 1",
+    """create table corrections (id integer primary key default nextval('correction_seq'),
+        indicator varchar not null, area_code varchar not null, period varchar not null,
+        granularity varchar not null, value double not null, numerator double, denominator double,
+        note varchar, previous_value double, file_name varchar not null, sha256 varchar not null,
+        row_number integer not null, user_name varchar not null, received_at timestamp not null,
+        status varchar not null, decided_by varchar, decided_at timestamp, submission_id integer)""",
 ])
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIT_MIGRATION = 5

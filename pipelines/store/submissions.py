@@ -19,7 +19,7 @@ class SubmissionMeta:
     file_name: str
     sha256: str
     user_name: str
-    scope: str                      # "national", "tasks" or the uploader's province code
+    scope: str                      # "national", "tasks", "correction" (an approved one) or the uploader's province code
     received_at: dt.datetime | None = None
     synthetic: bool = False
 

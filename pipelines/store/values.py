@@ -67,3 +67,19 @@ def newest_submission_shown(conn: duckdb.DuckDBPyConnection, province: str | Non
            " join areas a on a.code = v.area_code")
     sql += " where a.province_code = ?" if province else ""
     return one(conn, sql + " order by s.id desc limit 1", [province] if province else [])
+
+
+def previous_values(conn: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
+    """For each (indicator, area_code, period, granularity) in `keys`, the area's latest current
+    value of that indicator and granularity for an earlier period: the jump check's baseline.
+    Periods of one granularity sort as text ('2025-Q3' < '2025-Q4'); keys with none are left out."""
+    conn.register("checked_keys", keys[["indicator", "area_code", "period", "granularity"]].drop_duplicates())
+    try:
+        return conn.execute(
+            "select k.indicator, k.area_code, k.period, v.period as previous_period, v.value as previous_value"
+            " from checked_keys k join current_values v on v.indicator = k.indicator"
+            " and v.area_code = k.area_code and v.granularity = k.granularity and v.period < k.period"
+            " qualify row_number() over (partition by k.indicator, k.area_code, k.period"
+            " order by v.period desc) = 1").df()
+    finally:
+        conn.unregister("checked_keys")

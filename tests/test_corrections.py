@@ -1,0 +1,175 @@
+"""Closed periods and approved corrections (issue 16, section 3): a period closes some days after
+its deadline; a first value for it is a late report and loads; an uploader's changed value waits
+for an admin and is never read as current until approved; an admin's or the operator's applies."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from indicators.periods import is_closed, parse_period
+from pipelines import accounts, store
+from pipelines.cli import main
+from pipelines.corrections import closed_periods, decide, pending
+from pipelines.quality.config import load_config
+from pipelines.store import Store, values
+from pipelines.store import audit as audit_sql
+from pipelines.submit import submit
+from tests.conftest import HEADER, TODAY, csv_bytes
+
+SEED = csv_bytes([HEADER, ["insurance_coverage", "66", "2026-08", "95.2"],
+                  ["insurance_coverage", "66", "2026-10", "95.5"]])
+FIX = csv_bytes([HEADER, ["insurance_coverage", "66", "2026-08", "95.8"]])          # 2026-08: closed
+MIXED = csv_bytes([HEADER, ["insurance_coverage", "66", "2026-08", "95.9"],
+                   ["insurance_coverage", "66", "2026-10", "95.6"]])                # 2026-10: open
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "c.duckdb"
+    store.connect(path).close()
+    accounts.add_user(path, "lan", "mat-khau-dai-1", "uploader", "66")
+    accounts.add_user(path, "chi", "mat-khau-dai-2", "admin")
+    accounts.add_user(path, "xem", "mat-khau-dai-3", "viewer")
+    assert _submit(path, SEED, "seed.csv", accounts.operator("op")).status == "accepted"
+    return path
+
+
+def _submit(db, content, name, actor, **kw):
+    return submit(Store(db), content, name, actor, today=TODAY, **kw)
+
+
+def _shown(db, period="2026-08") -> float:
+    """The figure the pages show, read through the same store function they use."""
+    with store.opened(db, read_only=True) as conn:
+        v = values.province_values(conn)
+    return float(v.loc[(v["area_code"] == "66") & (v["period"] == period), "value"].item())
+
+
+def _log(db) -> list[tuple]:
+    with store.opened(db, read_only=True) as conn:
+        log = audit_sql.read(conn)
+    return list(zip(log["actor"], log["action"], log["outcome"], log["detail"]))
+
+
+@pytest.mark.parametrize("today, closed", [(dt.date(2026, 10, 31), False), (dt.date(2026, 11, 1), True)])
+def test_closing_boundary_pure(today, closed):
+    # 2026-09: due 23 October, closes 8 days later: open through 31 October, closed from 1 November
+    assert is_closed(dt.date(2026, 10, 23), 8, today) is closed
+    p = parse_period("2026-09")
+    assert load_config().closed(p.end, "month", today) is closed
+    assert (closed_periods(["2026-09", "2026-10"], today) == {"2026-09"}) is closed
+
+
+def test_closing_follows_the_operators_due_day_and_annual_calendar(monkeypatch):
+    monkeypatch.setenv("NQ72_FIGURES_DUE_DAY", "10")  # due 10 October: closed from 19 October
+    assert closed_periods(["2026-09"], dt.date(2026, 10, 18)) == set()
+    assert closed_periods(["2026-09"], dt.date(2026, 10, 19)) == {"2026-09"}
+    assert closed_periods(["2025"], dt.date(2025, 12, 31)) == set()          # 15 December + 16 days
+    assert closed_periods(["2025"], dt.date(2026, 1, 1)) == {"2025"}
+
+
+def test_a_first_value_for_a_closed_period_is_a_late_report_and_loads(db):
+    late = _submit(db, csv_bytes([HEADER, ["insurance_coverage", "66", "2026-07", "94.9"]]), "late.csv",
+                   accounts.find(db, "lan"))
+    assert (late.status, late.pending) == ("accepted", []) and _shown(db, "2026-07") == 94.9
+
+
+def test_uploader_correction_is_pending_until_approved(db):
+    lan = accounts.find(db, "lan")
+    r = _submit(db, FIX, "fix.csv", lan)
+    assert (r.status, r.submission_id, r.rows) == ("pending", None, 0)
+    assert [(c.row, c.period, c.value, c.current_value) for c in r.pending] == [(2, "2026-08", 95.8, 95.2)]
+    assert r.to_json()["pending"][0]["current_value"] == 95.2
+    assert _shown(db) == 95.2                                       # the figure as it was
+    again = _submit(db, FIX, "fix.csv", lan)                        # sent twice: held once
+    assert again.status == "pending" and [c.id for c in again.pending] == [r.pending[0].id]
+    assert list(pending(Store(db), "lan")["value"]) == [95.8]
+    with pytest.raises(accounts.Refused):
+        decide(Store(db), r.pending[0].id, lan, approve=True)       # an uploader cannot approve
+    done = decide(Store(db), r.pending[0].id, accounts.find(db, "chi"), approve=True)
+    assert done["status"] == "approved" and done["decided_by"] == "chi" and _shown(db) == 95.8
+    assert pending(Store(db)).empty
+    assert ("chi", "correction", "approved") in [line[:3] for line in _log(db)]
+    with pytest.raises(LookupError):
+        decide(Store(db), r.pending[0].id, accounts.find(db, "chi"), approve=False)  # decided once
+
+
+def test_rejected_correction_leaves_the_figure(db):
+    r = _submit(db, FIX, "fix.csv", accounts.find(db, "lan"))
+    done = decide(Store(db), r.pending[0].id, accounts.find(db, "chi"), approve=False)
+    assert (done["status"], done["submission_id"]) == ("rejected", None) and _shown(db) == 95.2
+    assert any(line[:3] == ("chi", "correction", "rejected") and "95.2 -> 95.8" in line[3] for line in _log(db))
+
+
+def test_a_mixed_file_loads_its_open_rows_and_holds_the_correction(db):
+    r = _submit(db, MIXED, "mixed.csv", accounts.find(db, "lan"))
+    assert (r.status, r.rows, len(r.pending)) == ("accepted", 1, 1)
+    assert _shown(db) == 95.2 and _shown(db, "2026-10") == 95.6
+    assert any(line[3].endswith("; 1 corrections pending") for line in _log(db))
+
+
+@pytest.mark.parametrize("who", ["admin", "operator"])
+def test_admin_and_operator_corrections_apply_directly_audited(db, who):
+    actor = accounts.find(db, "chi") if who == "admin" else accounts.operator("op")
+    r = _submit(db, FIX, "fix.csv", actor)
+    assert (r.status, r.pending) == ("accepted", []) and _shown(db) == 95.8
+    line = next(line for line in _log(db) if line[1:3] == ("correction", "applied"))
+    assert line[0] == actor.name and "insurance_coverage 66 2026-08: 95.2 -> 95.8" in line[3]
+
+
+def test_cli_pending_status_list_approve_reject(db, tmp_path):
+    fix = tmp_path / "fix.csv"
+    fix.write_bytes(FIX)
+    run = CliRunner().invoke
+    sent = run(main, ["ingest", str(fix), "--db", str(db), "--user", "lan", "--json"])
+    doc = json.loads(sent.output)["files"][0]
+    assert sent.exit_code == 0 and doc["status"] == "pending" and doc["pending"][0]["value"] == 95.8
+    text = run(main, ["ingest", str(fix), "--db", str(db), "--user", "lan", "--lang", "en"])
+    assert text.exit_code == 0 and "wait for an admin" in text.output and "95.2 → 95.8" in text.output
+    listed = run(main, ["corrections", "list", "--db", str(db)])
+    cid = listed.output.split("\t")[0]
+    assert listed.exit_code == 0 and "\tpending\tinsurance_coverage\t66\t2026-08\t95.2 -> 95.8\tlan" in listed.output
+    refused = run(main, ["corrections", "approve", cid, "--db", str(db), "--user", "lan"])
+    assert refused.exit_code == 1 and "not an admin" in refused.output and _shown(db) == 95.2
+    assert run(main, ["corrections", "reject", "999", "--db", str(db), "--user", "chi"]).exit_code == 1
+    ok = run(main, ["corrections", "approve", cid, "--db", str(db), "--user", "chi"])
+    assert ok.exit_code == 0 and "approved" in ok.output and _shown(db) == 95.8
+    assert run(main, ["corrections", "list", "--db", str(db)]).output == ""
+    assert "approved" in run(main, ["corrections", "list", "--all", "--db", str(db)]).output
+    # a second correction, rejected from the CLI: the approved figure stays
+    fix.write_bytes(csv_bytes([HEADER, ["insurance_coverage", "66", "2026-08", "96.0"]]))
+    assert run(main, ["ingest", str(fix), "--db", str(db), "--user", "lan", "--json"]).exit_code == 0
+    cid = run(main, ["corrections", "list", "--db", str(db)]).output.split("\t")[0]
+    assert run(main, ["corrections", "reject", cid, "--db", str(db), "--user", "chi"]).exit_code == 0
+    assert _shown(db) == 95.8
+
+
+def test_admin_page_lists_pending_and_approves(monkeypatch, db):
+    from tests.test_dashboard import run_page
+
+    r = _submit(db, FIX, "fix.csv", accounts.find(db, "lan"))
+    at = run_page(monkeypatch, db, "admin", lang="en")
+    assert any("95.2 → 95.8" in m.value and "lan" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == f"Approve #{r.pending[0].id}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(f"Correction #{r.pending[0].id}: approved" in s.value for s in at.success)
+    assert _shown(db) == 95.8 and "No corrections are pending." in [c.value for c in at.caption]
+
+
+def test_upload_page_says_the_correction_waits(monkeypatch, db):
+    from dashboard import auth
+    from tests.test_upload_page import uploaded
+
+    monkeypatch.setattr(auth, "current", lambda: accounts.find(db, "lan"))
+    at = uploaded(monkeypatch, db, "fix.csv", FIX, lang="en")
+    next(b for b in at.button if b.label == "Load into the database").click().run()
+    for _ in range(20):  # the load runs as a job followed across reruns
+        if at.info:
+            break
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("wait for an admin's approval" in i.value and "95.20 → 95.80" in i.value for i in at.info)
+    assert _shown(db) == 95.2
