@@ -445,10 +445,31 @@ def show_outcome(report, lang: str) -> None:
         key = "loaded" if report.status == "accepted" else "unchanged"
         st.success(t(key, lang).format(n=fmt.number(report.rows, lang, 0), id=report.submission_id))
     if report.pending:  # corrections to closed periods, held for an admin
-        st.info(t("upload_pending", lang, n=fmt.number(len(report.pending), lang, 0)) + "\n\n" +
-                "\n".join("- " + t("correction_line", lang, id=c.id, row=c.row, indicator=c.indicator,
-                                    area=c.area_code, period=c.period, old=fmt.number(c.current_value, lang, 2),
-                                    new=fmt.number(c.value, lang, 2)) for c in report.pending))
+        pending_view(report.pending, "upload_pending", lang)
+
+
+def pending_view(pending: list, key: str, lang: str) -> None:
+    """Corrections to closed periods that wait (or, in a check, would wait) for an admin, a line each."""
+    st.info(t(key, lang, n=fmt.number(len(pending), lang, 0)) + "\n\n" + "\n".join(
+        "- " + t("correction_line" if c.id is not None else "correction_line_new", lang, id=c.id, row=c.row,
+                 indicator=c.indicator, area=c.area_code, period=c.period, old=fmt.number(c.current_value, lang, 2),
+                 new=fmt.number(c.value, lang, 2)) for c in pending))
+
+
+def entry_outcome(report, name: str, lang: str) -> None:
+    """What became of a sent form: sent, unchanged, refused (the draft kept), held for its warnings,
+    or waiting for an admin."""
+    if report.status == "rejected":
+        st.error(plain(t("entry_refused", lang, reason="; ".join(p.message(lang) for p in report.problems))))
+    elif report.status == "warnings":
+        st.warning(t("warnings_held", lang).format(n=fmt.number(len(report.warnings), lang, 0)))
+    elif report.status == "pending":
+        st.success(t("entry_sent_pending", lang, name=name))
+    else:
+        st.success(plain(t("entry_loaded" if report.status == "accepted" else "entry_unchanged", lang,
+                           n=report.rows, id=report.submission_id, name=name)))
+    if report.pending:
+        pending_view(report.pending, "upload_pending", lang)
 
 
 def quality_run(db: str, lang: str) -> dict | None:
@@ -501,6 +522,8 @@ def check_and_load(db: str, upload, actor, scope: str | None, lang: str) -> None
     confirmed = warnings_view(check[0], lang) if check[0].status == "warnings" else True
     if check[0].status != "warnings":
         st.success(t("check_ok", lang).format(n=fmt.number(check[0].rows, lang, 0)))
+    if check[0].pending:
+        pending_view(check[0].pending, "check_pending", lang)
     if check[0].rows_frame is not None:
         caption, preview = views.upload_preview(check[0].rows_frame, lang)
         st.caption(caption)

@@ -547,12 +547,19 @@ def entry_hints(ind: Indicator, area_code: str, last: tuple[float, str] | None, 
 
 
 def entry_grid(grid: pd.DataFrame, ind: Indicator, last: dict[str, tuple[float, str]],
-               problems: dict[str, list], lang: str) -> pd.DataFrame:
+               checked: entry.FormCheck, lang: str) -> pd.DataFrame:
     """The commune grid as the editor shows it: code, name, last stored value, the value typed (the
-    only editable column) and the gate's problems of that commune's field, all as text. `last` and
-    `problems` are by field key (pipelines.entry.key)."""
+    only editable column) and what the check says of that commune's field (the gate's problems, ⚠
+    a jump to confirm, a correction that would wait for an admin), all as text. `last` is by field
+    key (pipelines.entry.key)."""
     found = [last.get(entry.key(ind.code, a)) for a in grid["area_code"]]
     last_text = [f"{value_text(f[0], ind, lang)} ({f[1]})" if f else "–" for f in found]
-    problem_text = ["; ".join(p.message(lang) for p in problems.get(entry.key(ind.code, a), [])) for a in grid["area_code"]]
+
+    def said(k: str) -> str:
+        return "; ".join([p.message(lang) for p in checked.problems.get(k, [])]
+                         + ["⚠ " + w.message(lang) for w in checked.warnings.get(k, [])]
+                         + [t("entry_field_pending", lang, old=value_text(c.current_value, ind, lang))
+                            for c in checked.pending.get(k, [])])
+    problem_text = [said(entry.key(ind.code, a)) for a in grid["area_code"]]
     return pd.DataFrame({"area_code": grid["area_code"], "area_name": grid["area_name"], "last": last_text,
                          "value": grid["value"], "problem": problem_text}).astype(str)

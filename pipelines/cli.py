@@ -112,14 +112,16 @@ def format_report(r, lang: str = "vi") -> str:
         t("cli_loaded", lang, file=r.file, n=r.rows, id=r.submission_id)
     done += t("cli_warnings_accepted", lang, n=len(r.warnings)) if r.warnings else ""
     if r.pending:
-        done = "\n".join([done + t("cli_pending_some", lang, n=len(r.pending)), *_pending_lines(r.pending, lang)])
+        some = "cli_pending_would" if r.dry_run else "cli_pending_some"
+        done = "\n".join([done + t(some, lang, n=len(r.pending)), *_pending_lines(r.pending, lang)])
     return done
 
 
 def _pending_lines(pending, lang: str) -> list[str]:
     from pipelines.messages import t
 
-    return ["  " + t("correction_line", lang, id=c.id, row=c.row, indicator=c.indicator, area=c.area_code,
+    return ["  " + t("correction_line" if c.id is not None else "correction_line_new", lang, id=c.id, row=c.row,
+                     indicator=c.indicator, area=c.area_code,
                      period=c.period, old=f"{c.current_value:g}", new=f"{c.value:g}") for c in pending]
 
 

@@ -24,8 +24,9 @@ SAME = 1e-9
 
 @dataclass(frozen=True)
 class Pending:
-    """One correction held for an admin, as the uploader's report lists it."""
-    id: int
+    """One correction held for an admin, as the uploader's report lists it (id None in a dry run:
+    it would wait, it does not yet)."""
+    id: int | None
     row: int
     indicator: str
     area_code: str

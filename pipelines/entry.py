@@ -19,7 +19,7 @@ import datetime as dt
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -28,11 +28,14 @@ from indicators.catalogue import Indicator, Target, catalogue
 from indicators.periods import Period, last_complete_month, make_period, shift_month
 from indicators.progress import next_target
 from pipelines.accounts import Actor, authorise, figures_scope
+from pipelines.corrections import Pending
 from pipelines.ingest import FileReport, check_upload
+from pipelines.jumps import Jump
 from pipelines.problems import Problem
 from pipelines.quality.config import load_config
+from pipelines.settings import today as settings_today
 from pipelines.store import Store, drafts, transaction
-from pipelines.submit import submit
+from pipelines.submit import foresee, submit
 from pipelines.template import template_rows
 
 FORM_COLUMNS = ["indicator", "area_code", "area_name", "level", "unit", "low", "high"]
@@ -62,6 +65,15 @@ def due_period(granularity: str, today: dt.date) -> Period:
         return make_period(today.year - 1, "year")
     year, month = shift_month(current.start.year, current.start.month, -3)
     return make_period(year, "quarter", (month - 1) // 3 + 1)
+
+
+def closed_since(period: Period, today: dt.date) -> dt.date | None:
+    """The first day `period` was closed (pipelines.corrections), None while it is still open."""
+    cfg = load_config()
+    if not cfg.closed(period.end, period.granularity, today):
+        return None
+    days = cfg.calendar[period.granularity].closes_after_days
+    return cfg.deadline(period.end, period.granularity) + dt.timedelta(days=days + 1)
 
 
 def period_choices(granularity: str, today: dt.date) -> list[Period]:
@@ -150,10 +162,11 @@ def form_file(rows: pd.DataFrame, entries: dict[str, object], period: Period) ->
     return buf.getvalue().encode("utf-8"), list(filled)
 
 
-def by_field(problems: list[Problem], keys: list[str]) -> dict[str, list[Problem]]:
-    """Problems by the field they are about; those about no one field under ''."""
-    out: dict[str, list[Problem]] = {}
-    for p in problems:
+def by_field(found: list, keys: list[str]) -> dict[str, list]:
+    """Problems, warnings or corrections (anything with a file `row`) by the field they are about;
+    those about no one field under ''."""
+    out: dict[str, list] = {}
+    for p in found:
         n = (p.row or 0) - 2
         out.setdefault(keys[n] if 0 <= n < len(keys) else "", []).append(p)
     return out
@@ -164,20 +177,31 @@ class FormCheck:
     filled: int                         # fields with a value
     problems: dict[str, list[Problem]]  # by field key ('' for the whole form)
     total: int                          # problems in all (the gate lists at most MAX_PROBLEMS)
+    warnings: dict[str, list[Jump]] = field(default_factory=dict)   # jumps to confirm, by field key
+    pending: dict[str, list[Pending]] = field(default_factory=dict)  # corrections that would wait for an admin
 
     @property
     def ok(self) -> bool:
         return self.filled > 0 and self.total == 0
 
+    @property
+    def jumps(self) -> int:
+        return sum(map(len, self.warnings.values()))
+
 
 def check_form(rows: pd.DataFrame, entries: dict[str, object], province: str, period: Period,
-               today: dt.date | None = None) -> FormCheck:
-    """The file gate's verdict on the form as it stands (nothing is written)."""
+               today: dt.date | None = None, store: Store | None = None, actor: Actor | None = None) -> FormCheck:
+    """The file gate's verdict on the form as it stands and, given the store and the actor, what
+    sending it would meet (jumps to confirm, corrections held for an admin). Nothing is written."""
     content, keys = form_file(rows, entries, period)
     if not keys:
         return FormCheck(0, {}, 0)
-    _, problems, total = check_upload(content, submission_name(province, period), scope_province=province, today=today)
-    return FormCheck(len(keys), by_field(problems, keys), total)
+    checked, problems, total = check_upload(content, submission_name(province, period), scope_province=province,
+                                            today=today)
+    if checked is None or store is None or actor is None:
+        return FormCheck(len(keys), by_field(problems, keys), total)
+    jumps, waiting = foresee(store, checked, actor, today or settings_today())
+    return FormCheck(len(keys), by_field(problems, keys), total, by_field(jumps, keys), by_field(waiting, keys))
 
 
 def submission_name(province: str, period: Period) -> str:
@@ -186,12 +210,15 @@ def submission_name(province: str, period: Period) -> str:
 
 
 def submit_form(store: Store, actor: Actor, province: str, period: Period, rows: pd.DataFrame,
-                entries: dict[str, object], today: dt.date | None = None) -> FileReport:
-    """Send the form through the one door (checked, loaded all or nothing, audited); once it is
-    loaded, or found identical to a loaded one, its draft goes."""
+                entries: dict[str, object], today: dt.date | None = None,
+                accept_warnings: bool = False) -> FileReport:
+    """Send the form through the one door (checked, loaded all or nothing, audited; jumps held
+    unless the user confirmed them); once it is loaded, held for an admin, or found identical to
+    a loaded one, its draft goes."""
     content, _ = form_file(rows, entries, period)
-    report = submit(store, content, submission_name(province, period), actor, scope_province=province, today=today)
-    if report.status in ("accepted", "unchanged"):
+    report = submit(store, content, submission_name(province, period), actor, scope_province=province, today=today,
+                    accept_warnings=accept_warnings)
+    if report.status in ("accepted", "unchanged", "pending"):
         discard_draft(store, actor, province, period.code)
     return report
 

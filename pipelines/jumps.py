@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from data.geography import areas
 from indicators.catalogue import MONTHS, Catalogue
 from indicators.periods import parse_period
 from pipelines.messages import t
@@ -58,22 +59,27 @@ def find_jumps(rows: pd.DataFrame, previous: pd.DataFrame, cat: Catalogue) -> li
     allowed = amount * np.maximum(1.0, gap / per)
     change = both["value"].to_numpy() - both["previous_value"].to_numpy()
     jumped = both.assign(change=change, allowed=allowed)[np.abs(change) > allowed + 1e-9]
-    return [_jump(r, cat) for r in jumped.sort_values("row_number").itertuples(index=False)]
+    if jumped.empty:
+        return []
+    names = areas().set_index("code")["name"]
+    return [_jump(r, cat, names) for r in jumped.sort_values("row_number").itertuples(index=False)]
 
 
-def _jump(r, cat: Catalogue) -> Jump:
+def _jump(r, cat: Catalogue, names: pd.Series) -> Jump:
     ind = cat[r.indicator]
-    params = {"indicator": ind.code, "area": r.area_code, "period": r.period, "value": _g(r.value),
-              "previous": _g(r.previous_value), "previous_period": r.previous_period,
-              "change": f"{r.change:+.6g}", "step": _g(r.allowed),
+    params = {"indicator": {"vi": ind.name.vi, "en": ind.name.en}, "area": names.get(r.area_code, r.area_code),
+              "period": r.period, "value": _g(r.value), "previous": _g(r.previous_value),
+              "previous_period": r.previous_period, "change": _g(r.change, "+"), "step": _g(r.allowed),
               "unit_vi": "điểm %" if ind.is_percent else ind.unit, "unit_en": "points" if ind.is_percent else ind.unit,
               "reason_vi": ind.step.reason("vi"), "reason_en": ind.step.reason("en")}
     return Jump(int(r.row_number), "value", float(r.value), float(r.previous_value), r.previous_period,
                 "jump_warning", params)
 
 
-def _g(x: float) -> str:
-    return f"{x:.6g}"
+def _g(x: float, sign: str = "") -> dict[str, str]:
+    """A number as each reader writes it: 9,76 in Vietnamese, 9.76 in English."""
+    text = f"{x:{sign}.6g}"
+    return {"vi": text.replace(".", ","), "en": text}
 
 
 def _month_index(code: str) -> int:

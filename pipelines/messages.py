@@ -530,11 +530,34 @@ TEXT: dict[str, dict[str, str]] = {
                           "en": "Account '{name}' is not an admin: it cannot decide corrections."},
     "cli_pending": {"vi": "⏸ {file}: {n} điều chỉnh số liệu của kỳ đã khóa đang chờ quản trị duyệt; chưa thay số đang hiển thị.",
                     "en": "⏸ {file}: {n} corrections to closed periods wait for an admin's approval; the figures shown are unchanged."},
-    "cli_pending_some": {"vi": "  ({n} điều chỉnh của kỳ đã khóa chờ duyệt)", "en": "  ({n} corrections to closed periods pending approval)"},
+    "cli_pending_some": {"vi": "  ({n} điều chỉnh của kỳ đã khóa chờ duyệt)",
+                         "en": "  ({n} corrections to closed periods pending approval)"},
+    "cli_pending_would": {"vi": "  ({n} điều chỉnh của kỳ đã khóa sẽ chờ quản trị duyệt khi nạp)",
+                          "en": "  ({n} corrections to closed periods would wait for an admin's approval)"},
     "correction_line": {"vi": "#{id} dòng {row}: {indicator} {area} {period}: {old} → {new}",
                         "en": "#{id} row {row}: {indicator} {area} {period}: {old} → {new}"},
     "upload_pending": {"vi": "{n} giá trị sửa số liệu của kỳ đã khóa: chờ quản trị duyệt. Đến khi được duyệt, mọi trang vẫn hiện số cũ.",
-                       "en": "{n} values change figures of closed periods: they wait for an admin's approval. Until then every page shows the figure as it was."},
+                       "en": "{n} values change figures of closed periods: they wait for an admin's approval."
+                             " Until then every page shows the figure as it was."},
+    "check_pending": {"vi": "{n} giá trị sửa số liệu của kỳ đã khóa: khi nạp, chúng sẽ chờ quản trị duyệt (mọi trang vẫn hiện"
+                            " số cũ đến khi được duyệt); các giá trị khác được nạp ngay.",
+                      "en": "{n} values change figures of closed periods: once loaded they wait for an admin's approval (every"
+                            " page shows the figure as it was until then); the other values load at once."},
+    "correction_line_new": {"vi": "dòng {row}: {indicator} {area} {period}: {old} → {new}",
+                            "en": "row {row}: {indicator} {area} {period}: {old} → {new}"},
+    "entry_closed": {"vi": "Kỳ {period} đã khóa từ ngày {date}. Số liệu lần đầu được nhận như báo cáo muộn; số khác với số"
+                           " đã lưu sẽ chờ quản trị duyệt, đến khi đó mọi trang vẫn hiện số cũ.",
+                     "en": "Period {period} closed on {date}. A first figure is taken as a late report; a figure that"
+                           " differs from the stored one waits for an admin's approval, and every page shows the old one until then."},
+    "entry_closed_admin": {"vi": "Kỳ {period} đã khóa từ ngày {date}. Là quản trị, số bạn sửa được áp dụng ngay và ghi nhật ký"
+                                 " như một điều chỉnh.",
+                           "en": "Period {period} closed on {date}. As an admin, the figures you change apply at once and"
+                                 " are audited as a correction."},
+    "entry_field_pending": {"vi": "Kỳ đã khóa: số này khác số đã lưu ({old}) nên sẽ chờ quản trị duyệt.",
+                            "en": "Closed period: this differs from the stored figure ({old}), so it will wait for an admin."},
+    "entry_warnings": {"vi": "{n} giá trị thay đổi nhiều so với kỳ trước (đánh dấu ⚠). Kiểm tra lại rồi xác nhận để gửi.",
+                       "en": "{n} values changed a lot from the previous period (marked ⚠). Check them, then confirm to send."},
+    "entry_sent_pending": {"vi": "Đã gửi (“{name}”).", "en": "Sent (“{name}”)."},
     "corrections_pending": {"vi": "Điều chỉnh chờ duyệt (kỳ đã khóa)", "en": "Corrections pending approval (closed periods)"},
     "corrections_none": {"vi": "Không có điều chỉnh nào chờ duyệt.", "en": "No corrections are pending."},
     "correction_approve": {"vi": "Duyệt #{id}", "en": "Approve #{id}"},

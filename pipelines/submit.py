@@ -25,7 +25,7 @@ from pathlib import Path
 from indicators.catalogue import catalogue
 from indicators.tasks import plan_tasks
 from pipelines.accounts import Actor, Refused, authorise, check_plans, figures_scope
-from pipelines.corrections import applies_directly, describe, keep_pending, split
+from pipelines.corrections import Pending, applies_directly, describe, keep_pending, split
 from pipelines.ingest import FileReport, check_upload
 from pipelines.jumps import Jump, find_jumps
 from pipelines.problems import Problem
@@ -73,12 +73,12 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
             check_plans(actor, _documents(set(rows["task_id"])))
         except Refused as why:
             return refuse(store, name, actor, why, sha, dry_run)
-    jumps = [] if tasks else _jumps(store, rows)
+    jumps, waiting = ([], []) if tasks else foresee(store, rows, actor, today or settings_today())
     if jumps and not accept_warnings:
-        return hold(store, name, actor, jumps, rows, sha, dry_run)
+        return hold(store, name, actor, jumps, rows, sha, dry_run, waiting)
     if dry_run:
         return FileReport(name, "accepted", rows=len(rows), dry_run=True, rows_frame=rows, sha256=sha,
-                          warnings=jumps)
+                          warnings=jumps, pending=waiting)
     phase("load")
     try:
         with store.writing() as conn, transaction(conn):
@@ -118,20 +118,28 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
                       warnings=jumps, pending=pending)
 
 
-def _jumps(store: Store, rows) -> list[Jump]:
-    """Values that jump from the area's previous stored value (none before the first write)."""
+def foresee(store: Store, rows, actor: Actor, today: dt.date) -> tuple[list[Jump], list[Pending]]:
+    """What loading checked `rows` would meet, read-only and unaudited (a dry run, the entry form
+    as it is typed): the values that jump from the area's previous one, and, for an uploader, the
+    corrections to closed periods that would wait for an admin (id None until stored)."""
     if not store.exists():
-        return []
+        return [], []  # nothing stored yet: no previous value, no closed figure
     with store.reading() as conn:
         previous = values.previous_values(conn, rows)
-    return find_jumps(rows, previous, catalogue())
+        fixes = split(conn, rows, today)[1] if not applies_directly(actor) else None
+    waiting = [] if fixes is None else [
+        Pending(None, int(r.row_number), str(r.indicator), str(r.area_code), str(r.period), float(r.value),
+                float(r.previous_value)) for r in fixes.sort_values("row_number").itertuples()]
+    return find_jumps(rows, previous, catalogue()), waiting
 
 
-def hold(store: Store, name: str, actor: Actor, jumps: list[Jump], rows, sha: str, dry_run: bool) -> FileReport:
+def hold(store: Store, name: str, actor: Actor, jumps: list[Jump], rows, sha: str, dry_run: bool,
+         waiting: list[Pending] | None = None) -> FileReport:
     """A valid file with unconfirmed warnings: nothing loaded, audited as held with their count."""
     _audit_alone(store, actor.name, "warnings", name, sha,
                  f"{len(jumps)} warnings; nothing loaded" + (" (check only)" if dry_run else ""))
-    return FileReport(name, "warnings", rows=len(rows), dry_run=dry_run, rows_frame=rows, sha256=sha, warnings=jumps)
+    return FileReport(name, "warnings", rows=len(rows), dry_run=dry_run, rows_frame=rows, sha256=sha, warnings=jumps,
+                      pending=waiting or [])
 
 
 def authorise_without_database(actor: Actor) -> Actor:

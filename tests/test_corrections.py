@@ -4,10 +4,13 @@ for an admin and is never read as current until approved; an admin's or the oper
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import time
 
 import pytest
 from click.testing import CliRunner
+from docx import Document
 
 from indicators.periods import is_closed, parse_period
 from pipelines import accounts, store
@@ -173,3 +176,47 @@ def test_upload_page_says_the_correction_waits(monkeypatch, db):
     assert not at.exception, [e.message for e in at.exception]
     assert any("wait for an admin's approval" in i.value and "95.20 → 95.80" in i.value for i in at.info)
     assert _shown(db) == 95.2
+
+
+# What a check says before anything is written, and what every reader shows meanwhile.
+def test_a_dry_run_lists_the_corrections_that_would_wait_and_stores_none(db, tmp_path):
+    lan = accounts.login(db, "lan", "mat-khau-dai-1")
+    report = _submit(db, MIXED, "mixed.csv", lan, dry_run=True)
+    assert report.status == "accepted" and report.dry_run
+    assert [(c.id, c.row, c.period, c.value, c.current_value) for c in report.pending] == [(None, 2, "2026-08", 95.9, 95.2)]
+    assert pending(Store(db)).empty and _shown(db, "2026-10") == 95.5
+    admin = accounts.login(db, "chi", "mat-khau-dai-2")
+    assert _submit(db, MIXED, "mixed.csv", admin, dry_run=True).pending == []  # an admin's applies: nothing waits
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(MIXED)
+    cli = ["ingest", str(path), "--db", str(db), "--dry-run"]
+    out = CliRunner().invoke(main, [*cli, "--user", "lan", "--json"], env={"NQ72_TODAY": TODAY.isoformat()})
+    doc = json.loads(out.output)["files"][0]
+    assert out.exit_code == 0 and doc["status"] == "accepted" and doc["dry_run"]
+    assert doc["pending"] == [{"id": None, "row": 2, "indicator": "insurance_coverage", "area_code": "66",
+                               "period": "2026-08", "value": 95.9, "current_value": 95.2}]
+    out = CliRunner().invoke(main, [*cli, "--user", "lan", "--lang", "en"], env={"NQ72_TODAY": TODAY.isoformat()})
+    assert "(1 corrections to closed periods would wait for an admin's approval)" in out.output
+    assert "row 2: insurance_coverage 66 2026-08: 95.2 → 95.9" in out.output
+    out = CliRunner().invoke(main, [*cli, "--json"], env={"NQ72_TODAY": TODAY.isoformat()})
+    assert json.loads(out.output)["files"][0]["pending"] == []            # the operator's applies directly too
+    assert pending(Store(db)).empty
+
+
+def test_pages_and_reports_show_the_figure_as_it_was_until_approved(db):
+    from dashboard import queries
+    from pipelines import report
+
+    lan = accounts.login(db, "lan", "mat-khau-dai-1")
+    assert _submit(db, FIX, "fix.csv", lan).status == "pending"
+    shown = queries.province_values(str(db), (0, time.time()))  # a fresh cache key: read now
+    assert shown.query("area_code == '66' and period == '2026-08'")["value"].tolist() == [95.2]
+    august = report.parse_report_period("2026-08")
+    data = report.load_data(db, august)
+    assert data.values.query("area_code == '66' and period == '2026-08'")["value"].tolist() == [95.2]
+    built = report.build_report(data, "66", august, "vi", TODAY)
+    text = "\n".join(p.text for p in Document(io.BytesIO(report.docx_bytes(built))).paragraphs)
+    assert "đạt 95,2 %" in text and "95,8" not in text
+    decide(Store(db), int(pending(Store(db))["id"].iloc[0]), accounts.login(db, "chi", "mat-khau-dai-2"), approve=True)
+    data = report.load_data(db, august)
+    assert data.values.query("area_code == '66' and period == '2026-08'")["value"].tolist() == [95.8]

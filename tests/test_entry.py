@@ -127,6 +127,27 @@ def test_commune_grid_pasted_from_excel_is_checked_per_commune():
     assert checked.problems[f"doctors_per_station|{COMMUNES[2]}"][0].key == "rule_out_of_range"
 
 
+def test_the_form_warns_of_a_jump_and_foresees_a_correction_held_for_an_admin(db):
+    lan, where, rows = actor(db, "lan"), Store.at(db), entry.form_rows("66", MONTH)
+    checked = entry.check_form(rows, {"insurance_coverage|66": "9,76"}, "66", MONTH, TODAY, where, lan)
+    assert checked.ok and checked.jumps == 1 and not checked.pending     # a warning, not an error
+    [jump] = checked.warnings["insurance_coverage|66"]
+    assert (jump.value, jump.previous_value, jump.previous_period) == (9.76, 94.2, "2026-09")
+    said = jump.message("vi")
+    assert "Tỷ lệ bao phủ bảo hiểm y tế, Đắk Lắk, kỳ 2026-10: 9,76 so với 94,2 kỳ 2026-09 (thay đổi -84,44 điểm %)" in said
+    assert "vượt mức hợp lý 3 điểm %" in said and "97,6 thành 9,76" in said
+    assert entry.check_form(rows, {"insurance_coverage|66": "95,1"}, "66", MONTH, TODAY, where, lan).jumps == 0
+    # September closed on 1 November: a changed figure would wait for an admin, the same one would not
+    september = parse_period("2026-09")
+    assert entry.closed_since(september, TODAY) == dt.date(2026, 11, 1) and entry.closed_since(MONTH, TODAY) is None
+    held = entry.check_form(entry.form_rows("66", september), {"insurance_coverage|66": "94,5"}, "66", september,
+                            TODAY, where, lan)
+    assert [(c.id, c.value, c.current_value) for c in held.pending["insurance_coverage|66"]] == [(None, 94.5, 94.2)]
+    same = entry.check_form(entry.form_rows("66", september), {"insurance_coverage|66": "94,2"}, "66", september,
+                            TODAY, where, lan)
+    assert not same.pending
+
+
 # Submitting: the one door, a named submission, audited, all or nothing; drafts.
 def test_a_form_is_submitted_as_a_named_audited_submission_and_drops_its_draft(db):
     lan, where, rows = actor(db, "lan"), Store.at(db), entry.form_rows("66", MONTH)
@@ -232,6 +253,41 @@ def test_an_uploader_fills_the_form_sees_inline_errors_and_keeps_a_draft(monkeyp
     reopened = page(monkeypatch, db, "lan")
     assert field(reopened, "Tỷ lệ bao phủ bảo hiểm y tế").value == "94,7"
     assert "đã có số liệu được nộp" in reopened.info[0].value
+
+
+def test_a_jump_is_sent_only_once_the_uploader_confirms_it(monkeypatch, db):
+    at = page(monkeypatch, db, "lan")
+    field(at, "Tỷ lệ bao phủ bảo hiểm y tế").set_value("9,76").run()
+    assert any("9,76 so với 94,2 kỳ 2026-09" in w.value.replace("\\", "") and w.icon == "⚠️" for w in at.warning)
+    assert any("1 giá trị thay đổi nhiều so với kỳ trước" in w.value for w in at.warning)
+    [send] = [b for b in at.button if b.label == "Gửi số liệu"]
+    assert send.disabled
+    [confirm] = [c for c in at.checkbox if c.label == "Tôi đã kiểm tra 1 giá trị này"]
+    confirm.check().run()
+    [send] = [b for b in at.button if b.label == "Gửi số liệu"]
+    assert not send.disabled
+    send.click().run()
+    assert any("Đã gửi 1 số liệu" in s.value for s in at.success), [e.value for e in at.error]
+    with store.opened(db, read_only=True) as conn:
+        log = audit.read(conn, 1)
+        assert ("insurance_coverage", "66", "2026-10", 9.76, None, None) in current(conn)
+    assert log["outcome"].iloc[0] == "accepted" and "1 warnings accepted" in log["detail"].iloc[0]
+
+
+def test_a_closed_period_reopened_in_the_form_sends_its_change_to_an_admin(monkeypatch, db):
+    at = page(monkeypatch, db, "lan")
+    at.selectbox(key="entry_period_month").set_value("2026-09").run()
+    assert any("Kỳ 2026-09 đã khóa từ ngày 01/11/2026" in w.value for w in at.warning)
+    assert field(at, "Tỷ lệ bao phủ bảo hiểm y tế").value == "94,2"
+    field(at, "Tỷ lệ bao phủ bảo hiểm y tế").set_value("94,5").run()
+    assert any("sẽ chờ quản trị duyệt" in i.value for i in at.info)
+    [b for b in at.button if b.label == "Gửi số liệu"][0].click().run()
+    assert any("Đã gửi (“form-66-2026-09”)" in s.value for s in at.success), [e.value for e in at.error]
+    assert any("chờ quản trị duyệt" in i.value and "94,20 → 94,50" in i.value for i in at.info)
+    with store.opened(db, read_only=True) as conn:
+        assert ("insurance_coverage", "66", "2026-09", 94.2, None, None) in current(conn)   # as it was
+        assert conn.execute("select value, status from corrections").fetchall() == [(94.5, "pending")]
+    assert entry.load_draft(Store.at(db), actor(db, "lan"), "66", "2026-09") is None
 
 
 def test_the_quarter_form_has_a_commune_grid(monkeypatch, db):

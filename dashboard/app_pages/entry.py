@@ -10,7 +10,7 @@ from data import geography
 from indicators.aggregate import period_end
 from indicators.catalogue import catalogue
 from indicators.periods import parse_period
-from pipelines import entry, settings, store
+from pipelines import corrections, entry, settings, store
 from pipelines.accounts import VIETNAM, Refused
 from pipelines.messages import t
 
@@ -67,7 +67,7 @@ entries = {k: st.session_state.get(f"{state}:{k}", form["saved"].get(k, "")) for
 for i, grid in grids.items():
     entries |= entry.grid_entries(entry.apply_grid_edits(grid, st.session_state.get(f"{state}:grid:{i}")), i)
 entries = entry.clean_entries(rows, entries)
-checked = entry.check_form(rows, entries, province, period, today)
+checked = entry.check_form(rows, entries, province, period, today, where, actor)
 if entries != form["saved"]:  # keep what was typed before anything else can fail
     try:
         form["saved_at"], form["saved"], form["draft"] = entry.save_draft(where, actor, province, code, entries), entries, True
@@ -77,6 +77,9 @@ if entries != form["saved"]:  # keep what was typed before anything else can fai
 st.caption(t("entry_intro", lang, province=names[province], period=code))
 if now:
     st.info(t("entry_draft_over_stored" if form["draft"] else "entry_reopened", lang, period=code))
+if closed := entry.closed_since(period, today):
+    st.warning(t("entry_closed_admin" if corrections.applies_directly(actor) else "entry_closed", lang,
+                 period=code, date=fmt.date(closed, lang)))
 if fields:
     st.subheader(t("entry_province_fields", lang))
 for k in fields:
@@ -87,6 +90,10 @@ for k in fields:
         left.text_input(f"{ind.name(lang)} ({fmt.unit_label(ind.unit, lang)})", key=f"{state}:{k}", max_chars=entry.MAX_ENTRY_CHARS)
         for p in checked.problems.get(k, []):
             left.error(ui.plain(p.message(lang)))
+        for w in checked.warnings.get(k, []):
+            left.warning(ui.plain(w.message(lang)), icon="⚠️")
+        for c in checked.pending.get(k, []):
+            left.info(t("entry_field_pending", lang, old=views.value_text(c.current_value, ind, lang)))
         last_line, range_line, target_line = views.entry_hints(ind, province, last.get(k), entry.target_for(ind, province, period), lang)
         right.markdown(last_line)
         right.caption(f"{range_line}  \n{ui.plain(target_line)}")
@@ -95,7 +102,7 @@ for i, grid in grids.items():
     st.subheader(t("entry_communes", lang, indicator=ind.name(lang), n=len(grid)))
     st.caption(t("entry_grid_help", lang))
     labels = {c: t(f"entry_col_{c}", lang) for c in ("code", "name", "last", "value", "problem")}
-    st.data_editor(views.entry_grid(grid, ind, last, checked.problems, lang), key=f"{state}:grid:{i}", num_rows="fixed",
+    st.data_editor(views.entry_grid(grid, ind, last, checked, lang), key=f"{state}:grid:{i}", num_rows="fixed",
                    hide_index=True, width="stretch", height=min(38 + 35 * len(grid), 420),
                    disabled=["area_code", "area_name", "last", "problem"],
                    column_config={"area_code": labels["code"], "area_name": labels["name"],
@@ -111,6 +118,10 @@ if checked.total:
     st.error(t("entry_problems", lang, n=checked.total))
 elif checked.filled:
     st.success(t("entry_ok", lang, n=checked.filled))
+    if checked.jumps:
+        st.warning(t("entry_warnings", lang, n=fmt.number(checked.jumps, lang, 0)))
+    if waiting := sum(map(len, checked.pending.values())):
+        st.info(t("check_pending", lang, n=fmt.number(waiting, lang, 0)))
 else:
     st.caption(t("entry_empty", lang))
 if form["saved_at"] is not None and form["draft"]:
@@ -119,14 +130,17 @@ if form["saved_at"] is not None and form["draft"]:
 else:
     st.caption(t("entry_draft_none", lang))
 name = entry.submission_name(province, period)
-if st.button(t("entry_submit", lang), type="primary", disabled=not checked.ok, help=t("entry_submit_help", lang, name=name)):
-    report = entry.submit_form(where, actor, province, period, rows, entries, today)
-    if report.status == "rejected":
-        form["outcome"] = (entries, st.error, "entry_refused", {"reason": "; ".join(p.message(lang) for p in report.problems)})
-    else:
+confirmed = True
+if checked.ok and checked.jumps:  # a new set of jumps asks again
+    seen = "|".join(f"{k}={w.value:g}" for k, ws in sorted(checked.warnings.items()) for w in ws)
+    confirmed = st.checkbox(t("confirm_warnings", lang).format(n=fmt.number(checked.jumps, lang, 0)),
+                            key=f"{state}:confirm:{seen}")
+if st.button(t("entry_submit", lang), type="primary", disabled=not (checked.ok and confirmed),
+             help=t("entry_submit_help", lang, name=name)):
+    report = entry.submit_form(where, actor, province, period, rows, entries, today, accept_warnings=checked.jumps > 0)
+    if report.status in ("accepted", "unchanged", "pending"):
         form["draft"], form["saved_at"] = False, None
-        form["outcome"] = (entries, st.success, "entry_loaded" if report.status == "accepted" else "entry_unchanged",
-                           {"n": report.rows, "id": report.submission_id, "name": name})
+    form["outcome"] = (entries, report)
     st.rerun()
 if (outcome := form.get("outcome")) and outcome[0] == entries:  # said until the form changes
-    outcome[1](ui.plain(t(outcome[2], lang, **outcome[3])))
+    ui.entry_outcome(outcome[1], name, lang)
