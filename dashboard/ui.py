@@ -21,7 +21,7 @@ from dashboard import auth, charts, fmt, jobs, queries, views
 from dashboard.state import choice
 from dashboard.state import lang as current_lang
 from data import geography
-from indicators.catalogue import Indicator
+from indicators.catalogue import Indicator, catalogue
 from indicators.periods import default_month, month_options, parse_period
 from pipelines import accounts, settings, store
 from pipelines import export as exporter
@@ -448,12 +448,18 @@ def show_outcome(report, lang: str) -> None:
         pending_view(report.pending, "upload_pending", lang)
 
 
-def pending_view(pending: list, key: str, lang: str) -> None:
-    """Corrections to closed periods that wait (or, in a check, would wait) for an admin, a line each."""
-    st.info(t(key, lang, n=fmt.number(len(pending), lang, 0)) + "\n\n" + "\n".join(
-        "- " + t("correction_line" if c.id is not None else "correction_line_new", lang, id=c.id, row=c.row,
-                 indicator=c.indicator, area=c.area_code, period=c.period, old=fmt.number(c.current_value, lang, 2),
-                 new=fmt.number(c.value, lang, 2)) for c in pending))
+def pending_view(pending: list, key: str, lang: str, rows: bool = True) -> None:
+    """Corrections to closed periods that wait (or, in a check, would wait) for an admin, a line each:
+    the indicator and area by name, the file's row unless `rows` is False (a form has none)."""
+    cat = catalogue()
+
+    def line(c) -> str:
+        what = dict(indicator=cat[c.indicator].name(lang), area=geography.area_name(c.area_code), period=c.period,
+                    old=fmt.number(c.current_value, lang, 2), new=fmt.number(c.value, lang, 2))
+        if not rows:
+            return t("correction_line_form", lang, **what)
+        return t("correction_line" if c.id is not None else "correction_line_new", lang, id=c.id, row=c.row, **what)
+    st.info(t(key, lang, n=fmt.number(len(pending), lang, 0)) + "\n\n" + "\n".join("- " + plain(line(c)) for c in pending))
 
 
 def entry_outcome(report, name: str, lang: str) -> None:
@@ -469,7 +475,7 @@ def entry_outcome(report, name: str, lang: str) -> None:
         st.success(plain(t("entry_loaded" if report.status == "accepted" else "entry_unchanged", lang,
                            n=report.rows, id=report.submission_id, name=name)))
     if report.pending:
-        pending_view(report.pending, "upload_pending", lang)
+        pending_view(report.pending, "upload_pending", lang, rows=False)
 
 
 def quality_run(db: str, lang: str) -> dict | None:

@@ -534,8 +534,8 @@ TEXT: dict[str, dict[str, str]] = {
                          "en": "  ({n} corrections to closed periods pending approval)"},
     "cli_pending_would": {"vi": "  ({n} điều chỉnh của kỳ đã khóa sẽ chờ quản trị duyệt khi nạp)",
                           "en": "  ({n} corrections to closed periods would wait for an admin's approval)"},
-    "correction_line": {"vi": "#{id} dòng {row}: {indicator} {area} {period}: {old} → {new}",
-                        "en": "#{id} row {row}: {indicator} {area} {period}: {old} → {new}"},
+    "correction_line": {"vi": "#{id} dòng {row}: {indicator}, {area}, kỳ {period}: {old} → {new}",
+                        "en": "#{id} row {row}: {indicator}, {area}, {period}: {old} → {new}"},
     "upload_pending": {"vi": "{n} giá trị sửa số liệu của kỳ đã khóa: chờ quản trị duyệt. Đến khi được duyệt, mọi trang vẫn hiện số cũ.",
                        "en": "{n} values change figures of closed periods: they wait for an admin's approval."
                              " Until then every page shows the figure as it was."},
@@ -543,8 +543,10 @@ TEXT: dict[str, dict[str, str]] = {
                             " số cũ đến khi được duyệt); các giá trị khác được nạp ngay.",
                       "en": "{n} values change figures of closed periods: once loaded they wait for an admin's approval (every"
                             " page shows the figure as it was until then); the other values load at once."},
-    "correction_line_new": {"vi": "dòng {row}: {indicator} {area} {period}: {old} → {new}",
-                            "en": "row {row}: {indicator} {area} {period}: {old} → {new}"},
+    "correction_line_form": {"vi": "{indicator}, {area}, kỳ {period}: {old} → {new}",
+                             "en": "{indicator}, {area}, {period}: {old} → {new}"},
+    "correction_line_new": {"vi": "dòng {row}: {indicator}, {area}, kỳ {period}: {old} → {new}",
+                            "en": "row {row}: {indicator}, {area}, {period}: {old} → {new}"},
     "entry_closed": {"vi": "Kỳ {period} đã khóa từ ngày {date}. Số liệu lần đầu được nhận như báo cáo muộn; số khác với số"
                            " đã lưu sẽ chờ quản trị duyệt, đến khi đó mọi trang vẫn hiện số cũ.",
                      "en": "Period {period} closed on {date}. A first figure is taken as a late report; a figure that"

@@ -171,6 +171,47 @@ def test_an_uploader_enters_a_month_and_a_quarter_and_reads_them_back(served, br
         ("form-66-2026-10", "accepted", "lan"), ("form-66-2026-Q3", "accepted", "lan")]
 
 
+def test_a_jump_asks_for_confirmation_and_a_closed_month_waits_for_an_admin(served, browser):
+    """After the first test: October holds 94,7 % and 97,6 %; September (closed on 1 November) 94,2 % and 97,1 %."""
+    db, url = served
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="vi-VN")
+    try:
+        to_the_form(page, url)
+        assert page.get_by_label(INSURANCE).input_value() == "94,7"            # the sent month, reopened
+        type_into(page, INSURANCE, "9,47", then="Tôi đã kiểm tra 1 giá trị này")
+        said = field_column(page, INSURANCE).inner_text()
+        assert "9,47 so với 94,2 kỳ 2026-09" in said and "vượt mức hợp lý 3 điểm %" in said, said
+        assert page.get_by_role("button", name="Gửi số liệu").is_disabled()
+        shot(page, "entry-jump-warning-vi")
+        page.get_by_text("Tôi đã kiểm tra 1 giá trị này").click()
+        page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                               "b => b.innerText.includes('Gửi số liệu') && !b.disabled)", timeout=60_000)
+        page.get_by_role("button", name="Gửi số liệu").click()
+        page.wait_for_selector("text=Đã gửi 2 số liệu", timeout=60_000)
+
+        page.locator('[data-testid="stSelectbox"]', has_text="Kỳ báo cáo").click()
+        page.get_by_role("option", name="2026-09", exact=True).click()
+        page.wait_for_selector("text=Kỳ 2026-09 đã khóa từ ngày 01/11/2026", timeout=60_000)
+        wait_drawn(page)
+        assert page.get_by_label(IMMUNISATION).input_value() == "97,1"
+        type_into(page, IMMUNISATION, "97,4", then="sẽ chờ quản trị duyệt")
+        shot(page, "entry-closed-period-vi")
+        page.get_by_role("button", name="Gửi số liệu").click()
+        page.wait_for_selector("text=97,10 → 97,40", timeout=60_000)   # the unchanged 94,2 loads, 97,4 waits
+        said = page.inner_text("main")
+        assert "Đã gửi 1 số liệu" in said and "Tỷ lệ tiêm chủng đầy đủ" in said and "chờ quản trị duyệt" in said
+        shot(page, "entry-closed-period-sent-vi")
+    finally:
+        page.close()
+    with store.opened(db, read_only=True) as conn:
+        assert conn.execute("select indicator, period, value, status from corrections").fetchall() == [
+            ("immunization_coverage", "2026-09", 97.4, "pending")]
+        assert conn.execute("select value from current_values where indicator = 'immunization_coverage'"
+                            " and area_code = '66' and period = '2026-09'").fetchone() == (97.1,)
+    detail = accounts.audit_log(db).query("subject == 'form-66-2026-10'")["detail"].tolist()
+    assert any("1 warnings accepted" in d for d in detail)
+
+
 def test_the_form_in_a_narrow_window(served, browser):
     _, url = served
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")

@@ -168,13 +168,17 @@ def test_upload_page_says_the_correction_waits(monkeypatch, db):
 
     monkeypatch.setattr(auth, "current", lambda: accounts.find(db, "lan"))
     at = uploaded(monkeypatch, db, "fix.csv", FIX, lang="en")
+    said = [i.value.replace("\\", "") for i in at.info]
+    assert any("once loaded they wait for an admin's approval" in i and "row 2: Health insurance coverage, Đắk Lắk"
+               in i and "95.20 → 95.80" in i for i in said), said
     next(b for b in at.button if b.label == "Load into the database").click().run()
     for _ in range(20):  # the load runs as a job followed across reruns
-        if at.info:
+        if any("#" in i.value for i in at.info):
             break
         at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert any("wait for an admin's approval" in i.value and "95.20 → 95.80" in i.value for i in at.info)
+    said = [i.value.replace("\\", "") for i in at.info]
+    assert any("they wait for an admin's approval" in i and "#1 row 2" in i and "95.20 → 95.80" in i for i in said), said
     assert _shown(db) == 95.2
 
 
@@ -197,7 +201,7 @@ def test_a_dry_run_lists_the_corrections_that_would_wait_and_stores_none(db, tmp
                                "period": "2026-08", "value": 95.9, "current_value": 95.2}]
     out = CliRunner().invoke(main, [*cli, "--user", "lan", "--lang", "en"], env={"NQ72_TODAY": TODAY.isoformat()})
     assert "(1 corrections to closed periods would wait for an admin's approval)" in out.output
-    assert "row 2: insurance_coverage 66 2026-08: 95.2 → 95.9" in out.output
+    assert "row 2: insurance_coverage, 66, 2026-08: 95.2 → 95.9" in out.output
     out = CliRunner().invoke(main, [*cli, "--json"], env={"NQ72_TODAY": TODAY.isoformat()})
     assert json.loads(out.output)["files"][0]["pending"] == []            # the operator's applies directly too
     assert pending(Store(db)).empty
