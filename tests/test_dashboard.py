@@ -11,6 +11,7 @@ from dashboard.ui import STATUS_STYLE
 from data import geography
 from pipelines import store
 from pipelines.accounts import operator
+from pipelines.messages import t
 from tests.conftest import TODAY, csv_bytes, load
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -298,3 +299,13 @@ def test_admin_page_headers_are_words(monkeypatch, small_db):
     headers = set(shown(at).columns) | set(at.dataframe[0].value.columns)
     assert {"Username", "Role", "When (UTC)", "Who"} <= headers
     assert not {"username", "role", "at", "at_utc", "created_at", "submission_id"} & headers
+
+
+def test_tasks_page_prints_the_plan_deadlines_open(monkeypatch, small_db):
+    from dashboard import ui
+
+    at = run_page(monkeypatch, small_db, "tasks")
+    assert [e.label for e in at.expander] == [t("plan_deadlines")]           # on the screen: folded
+    monkeypatch.setattr(ui, "print_mode", lambda: True)                     # as the exporter draws it
+    printed = run_page(monkeypatch, small_db, "tasks")
+    assert not printed.expander and t("plan_deadlines") in [h.value for h in printed.subheader]

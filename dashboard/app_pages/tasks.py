@@ -33,8 +33,12 @@ st.subheader(t("calendar", lang))
 ui.table(views.reporting_calendar(board, queries.province_values(db, version), today, lang,
                                   due_day=settings.settings().figures_due_day))
 st.caption(t("before_day_reading", lang))
-with st.expander(t("plan_deadlines", lang)):
+if ui.print_mode():  # printed open: a folded expander would print as its title alone
+    st.subheader(t("plan_deadlines", lang))
     ui.table(views.plan_deadlines_table(today, lang))
+else:
+    with st.expander(t("plan_deadlines", lang)):
+        ui.table(views.plan_deadlines_table(today, lang))
 st.subheader(t("counts_per_unit", lang))
 ui.frame(views.unit_counts(shown, lang))
 
