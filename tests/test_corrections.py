@@ -12,10 +12,12 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
+from indicators.catalogue import catalogue
 from indicators.periods import is_closed, parse_period
 from pipelines import accounts, store
 from pipelines.cli import main
 from pipelines.corrections import closed_periods, decide, pending
+from pipelines.quality.checks import reporting
 from pipelines.quality.config import load_config
 from pipelines.store import Store, values
 from pipelines.store import audit as audit_sql
@@ -78,6 +80,10 @@ def test_a_first_value_for_a_closed_period_is_a_late_report_and_loads(db):
     late = _submit(db, csv_bytes([HEADER, ["insurance_coverage", "66", "2026-07", "94.9"]]), "late.csv",
                    accounts.find(db, "lan"))
     assert (late.status, late.pending) == ("accepted", []) and _shown(db, "2026-07") == 94.9
+    with store.opened(db, read_only=True) as conn:                  # counted late for timeliness
+        received = values.with_first_receipt(conn)
+    july = reporting(received, catalogue(), load_config(), TODAY).query("province_code == '66' and period == '2026-07'")
+    assert (july["received"].item(), july["on_time"].item()) == (1, 0)
 
 
 def test_uploader_correction_is_pending_until_approved(db):
