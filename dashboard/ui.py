@@ -381,6 +381,10 @@ html, body, #root, #root > div, [data-testid="stApp"], [data-testid="stScreencas
 [data-testid="stCaptionContainer"], .stVerticalBlock:has(> .stElementContainer > [data-testid="stPlotlyChart"]) {
   break-inside: avoid}
 [data-testid="stElementContainer"]:has([data-testid="stHeading"]), [data-testid="stHeading"], h1, h2, h3 {break-after: avoid}
+/* A heading keeps 4 cm below it on its sheet, or moves to the next: break-after alone is lost when
+   what follows may itself break (a long table) or sits in another block (columns). */
+[data-testid="stHeading"] {break-inside: avoid}
+[data-testid="stHeading"]::after {content: ""; display: block; height: 4cm; margin-bottom: -4cm}
 """
 
 

@@ -352,6 +352,7 @@ def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
     path = store.db_path(db)
     if not path.exists():
         raise click.ClickException(f"no database at {path}")
+    _up_to_date(path)
     shots = len(exporter.plan("http://x", parsed.code, codes, page_list, lang, Path(out)))
 
     bar = tqdm(total=shots, desc=f"export {parsed.code}", unit="page", file=sys.stderr)
@@ -447,7 +448,10 @@ def serve(db, port, host) -> None:
     from pipelines import store
 
     root = Path(__file__).resolve().parent.parent  # holds .streamlit/config.toml
-    env = dict(os.environ, NQ72_DB=str(store.db_path(db).resolve()))
+    path = store.db_path(db)
+    if path.exists():
+        _up_to_date(path)
+    env = dict(os.environ, NQ72_DB=str(path.resolve()))
     cmd = [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "app.py"),
            "--server.port", str(port), "--server.address", host, "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
@@ -455,6 +459,17 @@ def serve(db, port, host) -> None:
     # Become the Streamlit process (no child left behind when this one is stopped).
     os.chdir(root)
     os.execve(sys.executable, cmd, env)
+
+
+def _up_to_date(path: Path) -> None:
+    """Migrate a database made by an older nq72 once, here, before its readers start: the pages and
+    the exporter only read, and would refuse it."""
+    from pipelines import store
+
+    try:
+        store.connect(path).close()
+    except store.StoreError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _valid_province(code: str) -> str:

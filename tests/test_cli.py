@@ -155,3 +155,19 @@ def test_cli_roles_are_the_accounts_roles():
     from pipelines import accounts, cli
 
     assert cli.ROLES == accounts.ROLES
+
+
+def test_serve_and_export_bring_an_older_database_up_to_date(tmp_path):
+    """A database made before the newest migration (an upgrade of nq72) is migrated once by the
+    commands that start readers, instead of every page refusing it."""
+    from pipelines.cli import _up_to_date
+    from pipelines.store import MIGRATIONS, StoreError, connect, schema_version
+    from pipelines.store.connection import connect_file
+
+    old = tmp_path / "old.duckdb"
+    connect_file(old, MIGRATIONS[:-1]).close()
+    with pytest.raises(StoreError, match="older schema"):
+        connect(old, read_only=True)
+    _up_to_date(old)
+    with connect(old, read_only=True) as conn:
+        assert schema_version(conn) == len(MIGRATIONS)
