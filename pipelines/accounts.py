@@ -36,6 +36,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from data import geography
 from pipelines import store
+from pipelines.settings import VIETNAM
 from pipelines.store import accounts as users
 from pipelines.store import audit
 from pipelines.store.connection import utc_now
@@ -46,7 +47,6 @@ MIN_PASSWORD = 10
 MAX_NAME, MAX_PASSWORD = 100, 1024         # longer is refused unhashed
 WINDOW = dt.timedelta(minutes=15)          # failures are counted over this window; a lock lasts as long
 DELAY_AFTER, LOCK_AFTER, MAX_DELAY = 5, 10, 30.0
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
 EXPORT_SECONDS = 120
 NO_EXPORT = ("/tai-du-lieu", "/nhap-so-lieu", "/quan-tri")  # the Upload, Enter figures and Admin pages: never opened by a token
 _EXPORT_SECRET = "export_secret"           # key of the meta table

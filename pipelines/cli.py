@@ -337,8 +337,9 @@ def export(db, period, province, pages, formats, lang, out, url, tabs) -> None:
     from indicators.periods import last_complete_month, parse_period
     from pipelines import export as exporter
     from pipelines import store
+    from pipelines.settings import today as settings_today
 
-    parsed = parse_period(period) if period else last_complete_month()
+    parsed = parse_period(period) if period else last_complete_month(settings_today())
     if parsed is None or parsed.granularity != "month":
         raise click.BadParameter(f"'{period}' is not YYYY-MM", param_hint="--period")
     page_list = [p.strip() for p in pages.split(",") if p.strip()]

@@ -127,7 +127,8 @@ class Heading:
     period: str
     lang: str
     synthetic: bool
-    exported: dt.datetime = field(default_factory=dt.datetime.now)
+    # Vietnam's clock whatever the server's (a container runs on UTC): the reader's date and time.
+    exported: dt.datetime = field(default_factory=lambda: dt.datetime.now(accounts.VIETNAM))
 
 
 @dataclass(frozen=True)

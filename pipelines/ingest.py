@@ -14,6 +14,7 @@ from pipelines.normalise import normalise
 from pipelines.problems import Problem, UploadError
 from pipelines.read import read_upload
 from pipelines.schema import Context, check
+from pipelines.settings import today as settings_today
 
 STORED_COLUMNS = ["indicator", "area_code", "period", "granularity", "value", "numerator",
                   "denominator", "note", "row_number"]
@@ -49,7 +50,7 @@ def check_upload(content: bytes, name: str, *, scope_province: str | None = None
     """Validate a file without touching the store: (rows ready to load or None, problems, total).
 
     `on_phase` hears "check" once the file is read. Task-update rows carry attrs["kind"] == "tasks"."""
-    ctx = Context(catalogue(), today or dt.date.today(), scope_province)
+    ctx = Context(catalogue(), today or settings_today(), scope_province)
     try:
         table = read_upload(content, name)  # unchecked
         if on_phase is not None:

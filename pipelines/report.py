@@ -38,6 +38,7 @@ from pipelines.messages import t
 from pipelines.quality import results as quality_results
 from pipelines.quality.config import load_config
 from pipelines.settings import settings
+from pipelines.settings import today as settings_today
 from pipelines.store import submissions, values
 
 TEMPLATES = Path(__file__).with_name("report_templates")
@@ -214,7 +215,7 @@ def build_report(data: ReportData, code: str | None, period: ReportPeriod, lang:
                  today: dt.date | None = None, cat: Catalogue | None = None) -> Report:
     """The whole report of one province (code) or of the nation (None), charts not yet drawn."""
     cat = cat or catalogue()
-    today = today or settings().today or dt.date.today()
+    today = today or settings_today()
     place = t("national", lang) if code is None else geography.province_name(code)
     report = Report(code, place, period, lang, today, data.synthetic, _header(code, period, lang, today))
     mine = _national_values(data.values, cat) if code is None else data.values[data.values["area_code"] == code]

@@ -64,6 +64,11 @@ def _due_day(text: str | None) -> int:
     return day
 
 
-def today() -> dt.date:
-    """Today, or the day NQ72_TODAY sets (tests, reviews of the board as of another day)."""
-    return settings().today or dt.date.today()
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
+def today(now: dt.datetime | None = None) -> dt.date:
+    """Today in Vietnam (a server on UTC is a day behind from 17:00 to midnight, when deadlines and
+    closing days already count the next one), or the day NQ72_TODAY sets (tests, reviews of the
+    board as of another day)."""
+    return settings().today or (now or dt.datetime.now(dt.UTC)).astimezone(VIETNAM).date()

@@ -146,6 +146,7 @@ def test_both_template_layouts_filled_in_excel_load_and_show(served, browser, tm
 
 def test_task_update_workbook_loads_and_the_tasks_page_shows_it(served, browser, tmp_path):
     from indicators.periods import last_complete_month
+    from pipelines.settings import today as settings_today
 
     wb = openpyxl.Workbook()
     sheet = wb.active
@@ -153,7 +154,7 @@ def test_task_update_workbook_loads_and_the_tasks_page_shows_it(served, browser,
     sheet.append(["CẬP NHẬT TIẾN ĐỘ KẾ HOẠCH 172/KH-UBND"])
     sheet.append([])
     sheet.append(["Mã nhiệm vụ", "Kỳ", "Trạng thái", "Ghi chú"])
-    sheet.append(["CANTHO-I-1", last_complete_month().code, "Hoàn thành", "Đã tổ chức 12 buổi truyền thông"])
+    sheet.append(["CANTHO-I-1", last_complete_month(settings_today()).code, "Hoàn thành", "Đã tổ chức 12 buổi truyền thông"])
     path = tmp_path / "nhiem-vu.xlsx"
     wb.save(path)
     page = logged_in(browser, served, "Tải dữ liệu")

@@ -78,3 +78,12 @@ def test_as_of_months():
     values = pd.DataFrame({"t": [2025 + 11 / 12, 2026.0, 2026 + 2 / 12, 2026.0]})
     assert month_options(values) == ["2026-02", "2026-01", "2025-12", "2025-11"]
     assert len(as_of(values, "2025-12")) == 3 and len(as_of(values, None)) == 4
+
+
+def test_today_is_vietnams_date_whatever_the_servers_clock(monkeypatch):
+    """17:30 UTC on 1 December is 00:30 on 2 December in Vietnam: deadlines and closing count that day."""
+    from pipelines import settings
+
+    monkeypatch.delenv("NQ72_TODAY", raising=False)                 # settings are read per environment
+    assert settings.today(dt.datetime(2026, 12, 1, 17, 30, tzinfo=dt.UTC)) == dt.date(2026, 12, 2)
+    assert settings.today(dt.datetime(2026, 12, 1, 16, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 1)

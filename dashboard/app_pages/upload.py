@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import auth, queries, ui, views
 from data import geography
 from indicators.periods import last_complete_month, parse_period
+from pipelines import settings
 from pipelines.messages import t
 
 lang, db, version, info = ui.page("title_upload", require_data=False)
@@ -28,7 +29,7 @@ st.subheader(t("template", lang))
 c1, c2 = st.columns(2)
 tpl_province = c1.selectbox(t("province", lang), codes[1:], format_func=lambda c: f"{names[c]} ({c})", key="tpl_p",
                             index=codes.index(actor.province) - 1 if actor.province in names else 0)
-tpl_period = c2.text_input(t("template_period", lang), value=last_complete_month().code, key="tpl_period")
+tpl_period = c2.text_input(t("template_period", lang), value=last_complete_month(settings.today()).code, key="tpl_period")
 layout = st.radio(t("template_layout", lang), ["long", "wide"], format_func=lambda k: t(f"template_{k}", lang),
                   captions=[t("template_long_help", lang), t("template_wide_help", lang)], key="tpl_layout")
 period = parse_period(tpl_period)

@@ -19,6 +19,7 @@ from pipelines.quality import checks as measures
 from pipelines.quality import results
 from pipelines.quality.config import QualityConfig, load_config
 from pipelines.quality.suite import checks, docs_index, run_suite
+from pipelines.settings import today as settings_today
 from pipelines.store import submissions, values
 
 
@@ -66,7 +67,7 @@ def run_quality(db: str | Path, province: str | None = None, period: str | None 
                 trigger: str = "manual", today: dt.date | None = None, build_docs: bool = True,
                 cfg: QualityConfig | None = None) -> QualityReport:
     """Run every check; store and return what was found (restricted to a province/period if given)."""
-    cfg, cat, today = cfg or load_config(), catalogue(), today or dt.date.today()
+    cfg, cat, today = cfg or load_config(), catalogue(), today or settings_today()
     started, t0 = dt.datetime.now(dt.UTC).replace(tzinfo=None), time.perf_counter()
     values, version = load_values(db)
     t1 = time.perf_counter()
