@@ -6,7 +6,8 @@ A visit is timed from the navigation until Streamlit's script is idle and every 
 (tests/test_browser.wait_drawn: script state notRunning, no skeleton, every plotly chart has its SVG).
   cold = the first visit after the server starts (a fresh server per page, a fresh browser context)
   warm = median of --warm further visits of the same page on that server (each a new navigation,
-         so a new Streamlit session; the server's caches and the browser's HTTP cache are filled)
+         so a new Streamlit session; the server's caches and the browser's HTTP cache are filled),
+         with the server's CPU time of each visit beside it (wall time on a loaded machine is noisy)
 Log-in is off (NQ72_AUTH=off, as `make run` serves the demo): each navigation is a new session, which
 log-in would send to the form. With it off the reader is the operator (an admin), so every page,
 Admin included, is in the router.
@@ -64,6 +65,7 @@ class Row:
     cold: float | None = None
     warm: list[float] = field(default_factory=list)
     rss_mb: float | None = None
+    cpu: list[float] = field(default_factory=list)   # server CPU seconds of each warm visit
     errors: list[str] = field(default_factory=list)
 
 
@@ -110,6 +112,11 @@ class Server:
         self.stop()
         raise RuntimeError(f"the server of {tree} did not start")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server so far (robust to the machine's load, unlike wall time)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> float | None:
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
@@ -150,7 +157,9 @@ def measure(browser, trees: dict[str, Path], db: Path | None, label: str, page_n
                 if rows[n].errors:
                     continue
                 try:
+                    cpu = servers[n].cpu_seconds()
                     seconds, err = visit(tabs[n], servers[n].url + path)
+                    rows[n].cpu.append(servers[n].cpu_seconds() - cpu)
                     rows[n].warm.append(seconds)
                     if err:
                         rows[n].errors.append(f"warm: {err}")
@@ -196,20 +205,22 @@ def _s(x: float | None, goal: float | None = None) -> str:
 def report(rows: list[Row], trees: list[str], warm: int) -> None:
     print()
     compare = len(trees) == 2
-    head = f"{'database':<10}{'page':<18}{'tree':<10}{'cold s':>8}{'warm s':>9}{'min':>8}{'max':>8}{'srv MB':>8}"
-    print(head + (f"{'warm/' + trees[1]:>12}" if compare else "") + "  status")
+    head = f"{'database':<10}{'page':<18}{'tree':<10}{'cold s':>8}{'warm s':>9}{'min':>8}{'max':>8}{'cpu s':>8}{'srv MB':>8}"
+    print(head + (f"{'warm/' + trees[1]:>12}{'cpu/' + trees[1]:>12}" if compare else "") + "  status")
     by_key = {(r.database, r.page, r.tree): r for r in rows}
     for r in rows:
         w = statistics.median(r.warm) if r.warm else None
         line = (f"{r.database:<10}{r.page:<18}{r.tree:<10}{_s(r.cold, None if r.page == FLOOR else GOAL_COLD)}"
                 f"{_s(w, None if r.page == FLOOR else GOAL_WARM)}{_s(min(r.warm) if r.warm else None)}"
-                f"{_s(max(r.warm) if r.warm else None)}{r.rss_mb or 0:>8.0f}")
+                f"{_s(max(r.warm) if r.warm else None)}{_s(statistics.median(r.cpu) if r.cpu else None)}{r.rss_mb or 0:>8.0f}")
         if compare:
             other = by_key.get((r.database, r.page, trees[1]))
-            ratio = (w / statistics.median(other.warm)) if (w and other and other.warm) else None
-            line += f"{ratio:>12.2f}" if ratio and r.tree != trees[1] else f"{'':>12}"
+            for mine, theirs in ((r.warm, other.warm if other else []), (r.cpu, other.cpu if other else [])):
+                ratio = statistics.median(mine) / statistics.median(theirs) if mine and theirs and r.tree != trees[1] else None
+                line += f"{ratio:>12.2f}" if ratio else f"{'':>12}"
         print(line + "  " + ("; ".join(dict.fromkeys(r.errors)) if r.errors else "ok"))
     print(f"goals: warm <= {GOAL_WARM:g} s, cold <= {GOAL_COLD:g} s ('!' marks a miss); warm = median of {warm} visits;"
+          f" cpu s = median CPU time the server spent on a warm visit (user + system, steady under load);"
           f" srv MB = the server's resident memory after the visits; log-in off")
 
 
