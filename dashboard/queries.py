@@ -23,11 +23,36 @@ def db_file() -> str:
     return str(store.db_path())
 
 
+# db -> (the files' stamp when it was read, the version read then): every page run asks for the
+# version, and opening the database to ask costs more than a small page does (issue 15).
+_VERSIONS: dict[str, tuple[tuple, tuple[int, float]]] = {}
+
+
+def _stamp(db: str) -> tuple:
+    """What any write changes: inode, size and mtime (ns) of the database and of its write-ahead log
+    (a commit lands in the log first, a checkpoint moves it into the file)."""
+    def one(path: str) -> tuple | None:
+        try:
+            s = os.stat(path)
+        except FileNotFoundError:
+            return None
+        return s.st_ino, s.st_size, s.st_mtime_ns
+    return one(db), one(f"{db}.wal")
+
+
 def data_version(db: str) -> tuple[int, float]:
-    """(newest submission id, file mtime): changes whenever something is loaded."""
+    """(newest submission id, file mtime): changes whenever something is loaded. The database is
+    opened only when its files changed since the last look (the stamp is taken before the query,
+    so a write during it is seen on the next run)."""
+    stamp = _stamp(db)
+    known = _VERSIONS.get(db)
+    if known is not None and known[0] == stamp:
+        return known[1]
     with store.opened(db, read_only=True) as conn:
         newest = submissions.newest_id(conn)
-    return newest, os.path.getmtime(db)
+    version = newest, os.path.getmtime(db)
+    _VERSIONS[db] = stamp, version
+    return version
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -74,6 +99,17 @@ def quality_version(db: str) -> float | None:
 def quality_latest(db: str, version: float | None) -> dict | None:
     """The newest quality run: its record, flags, reporting rates and province scores."""
     return None if version is None else results.latest(db)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def flagged_keys(db: str, version: float | None) -> frozenset[tuple[str, str, str]]:
+    """(indicator, area_code, period) of every value the newest quality run flagged; one shared
+    read-only set per run (not copied out of the cache on every page run as cache_data would)."""
+    q = None if version is None else results.latest(db)
+    if q is None:
+        return frozenset()
+    f = q["flags"].dropna(subset=["indicator"])
+    return frozenset(zip(f["indicator"], f["area_code"], f["period"]))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

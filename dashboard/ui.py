@@ -87,7 +87,8 @@ def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | N
 
 def csv_download(frame: pd.DataFrame, name: str, lang: str, key: str) -> None:
     """A download of a table as CSV that a spreadsheet opens safely (see csv_bytes)."""
-    st.download_button(t("download_csv", lang), data=csv_bytes(frame), file_name=f"{name}.csv",
+    # Made when pressed, not on every run: a page of charts has a CSV beside each one (issue 15).
+    st.download_button(t("download_csv", lang), data=lambda: csv_bytes(frame), file_name=f"{name}.csv",
                        mime="text/csv", key=key)
 
 
@@ -493,13 +494,15 @@ def quality_run(db: str, lang: str) -> dict | None:
         return None
 
 
-def flagged_keys(db: str, lang: str) -> set[tuple[str, str, str]]:
-    """(indicator, area_code, period) of every value flagged by the newest quality run."""
-    q = quality_run(db, lang)
-    if q is None:
-        return set()
-    f = q["flags"].dropna(subset=["indicator"])
-    return set(zip(f["indicator"], f["area_code"], f["period"]))
+def flagged_keys(db: str, lang: str) -> frozenset[tuple[str, str, str]]:
+    """(indicator, area_code, period) of every value flagged by the newest quality run; none when
+    there is no run, or when its file cannot be read (said as quality_run says it)."""
+    try:
+        return queries.flagged_keys(db, queries.quality_version(db))
+    except store.StoreError as exc:
+        LOG.warning("quality results of %s cannot be read: %s", db, exc)
+        st.warning(t("quality_unreadable", lang))
+        return frozenset()
 
 
 def unreadable(exc: Exception, lang: str) -> None:
