@@ -50,6 +50,14 @@ class Reading:
         return self.value
 
 
+def start_server() -> None:
+    """Start the fork server now rather than at the first read: it takes an interpreter and the
+    readers' imports (most of a second), which then overlap with what the caller still has to
+    import and check before it reads (`nq72 ingest`: pandas, DuckDB, the catalogue, the account)."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+
+
 def run(fn: Callable, *args, seconds: float, memory_mb: int) -> Reading:
     """fn(*args) in a fresh worker. Its UploadError, a timeout or a lack of memory come back as
     problems; any other exception is raised here."""
