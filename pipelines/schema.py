@@ -108,16 +108,19 @@ def _not_future(f, ctx):
 
 
 def _granularity_ok(f, ctx):
+    known = ctx.catalogue.by_code()  # once: a pair of categories each (every indicator x area of a file)
+
     def ok(ind, gran):
-        return ind not in ctx.catalogue or gran is None or gran in ctx.catalogue[ind].periods
+        return ind not in known or gran is None or gran in known[ind].periods
     return _s(f, per_pair(f["indicator"], f["granularity"], ok))
 
 
 def _level_ok(f, ctx):
     levels, _ = geography.area_info()
+    known = ctx.catalogue.by_code()
 
     def ok(ind, area):
-        return ind not in ctx.catalogue or area not in levels or levels[area] in ctx.catalogue[ind].area_levels
+        return ind not in known or area not in levels or levels[area] in known[ind].area_levels
     return _s(f, per_pair(f["indicator"], f["area_code"], ok))
 
 
@@ -422,8 +425,9 @@ def _percent_sign(value: np.ndarray, raw: pd.Series) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         small = (value > 0) & (value <= 1)
     sign = np.zeros(len(value), dtype=bool)
-    if small.any():
-        sign[small] = np.fromiter(("%" in str(t) for t in raw.to_numpy()[small]), dtype=bool, count=int(small.sum()))
+    if small.any():  # the texts of those cells only (a column of a million as Python strings takes a while)
+        texts = raw.iloc[np.flatnonzero(small)].to_numpy()
+        sign[small] = np.fromiter(("%" in str(t) for t in texts), dtype=bool, count=int(small.sum()))
     return sign
 
 
