@@ -2,13 +2,24 @@
 layout (one row per commune, one column per indicator) and (c) a 1,000,000-row file, against DuckDB's
 own read_csv of the same file into a database file, in the same run; the cost per value of each.
 
-Run: .venv/bin/python bench/ingest.py [--repeat 3]   (or `make bench`). Prints a table of medians."""
+Then the same as users feel it, each a whole process (interpreter start, imports, the read worker,
+exit): `nq72 --help`, a one-row `nq72 ingest --dry-run` against a database, a one-row `nq72 ingest`
+into a new database file, and `nq72 ingest` of the 1,000,000-row file into a new database file beside
+a process that only runs DuckDB's read_csv of it into a database file. `--compare DIR` runs the
+process rows of another checkout too (e.g. the commit before a change), alternating run by run, so
+that both are measured under the same load.
+
+Run: .venv/bin/python bench/ingest.py [--repeat 3] [--processes-only] [--compare DIR]
+(or `make bench`). Prints tables of medians."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import hashlib
+import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +43,12 @@ from pipelines.store import Store, submissions  # noqa: E402
 from pipelines.submit import submit  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
+ROOT = Path(__file__).resolve().parent.parent
+ONE_ROW = b"indicator,area_code,period,value\nimmunization_coverage,01,2025-12,97.2\n"
+OTHER_ROW = b"indicator,area_code,period,value\nimmunization_coverage,01,2025-11,96.8\n"
+# DuckDB alone, as a process of its own: start, import, read_csv into a new database file, exit.
+DUCKDB_ALONE = ("import sys, duckdb; c = duckdb.connect(sys.argv[1]); "
+                "c.execute('create table t as select * from read_csv(?)', [sys.argv[2]]); c.close()")
 
 
 def commune_file(months: list[str], seed: int = 1) -> bytes:
@@ -115,32 +132,131 @@ def time_duckdb(path: Path, tmp: Path) -> float:
     return elapsed
 
 
+def run_process(cmd: list[str], tree: Path, expect: str | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process itself) of one command run in `tree`, as a user's
+    shell runs it. The background quality run is off (it would load the machine during the next
+    runs) and the read timeout generous (a loaded machine is not a hostile file)."""
+    env = dict(os.environ, PYTHONPATH=str(tree), NQ72_TODAY=TODAY.isoformat(), NQ72_QUALITY_AFTER_INGEST="0",
+               NQ72_READ_SECONDS="300")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - run_process.cpu_before
+    run_process.cpu_before = usage.ru_utime + usage.ru_stime
+    if proc.returncode != 0 or (expect is not None and expect.encode() not in out):
+        raise RuntimeError(f"{' '.join(cmd)} in {tree}: exit {proc.returncode}\n{out.decode()[-2000:]}{err.decode()[-2000:]}")
+    return wall, cpu
+
+
+run_process.cpu_before = 0.0
+
+
+def nq72(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pipelines.cli", *args]
+
+
+def process_cases(tmp: Path, million: Path) -> dict[str, tuple]:
+    """name -> (tree number -> command, a text its output must hold)."""
+    one = tmp / "one.csv"
+    one.write_bytes(ONE_ROW)
+
+    def checked_db(tree_index: int) -> str:  # a database that exists, as a dry run usually meets: see bench_processes
+        return str(tmp / f"checked{tree_index}.duckdb")
+
+    def fresh(tag: str) -> str:
+        return str(tmp / f"{tag}{time.perf_counter_ns()}.duckdb")
+
+    return {
+        "nq72 --help": (lambda i: nq72("--help"), "Usage"),
+        "one row, --dry-run": (lambda i: nq72("ingest", str(one), "--db", checked_db(i), "--dry-run", "--json"),
+                               '"status": "accepted"'),
+        "one row, new db": (lambda i: nq72("ingest", str(one), "--db", fresh("one"), "--json"), '"status": "accepted"'),
+        "1M rows, new db": (lambda i: nq72("ingest", str(million), "--db", fresh("m"), "--json"),
+                            '"status": "accepted"'),
+        "duckdb read_csv alone": (lambda i: [sys.executable, "-c", DUCKDB_ALONE, fresh("d"), str(million)], None),
+    }
+
+
+def bench_processes(trees: list[Path], tmp: Path, million_file: Path, repeat: int, million: bool = True) -> None:
+    """Whole-process medians per tree, the runs of the trees alternating; ratios to the first tree."""
+    cases = process_cases(tmp, million_file)
+    if not million:
+        cases = {k: v for k, v in cases.items() if k in ("nq72 --help", "one row, --dry-run", "one row, new db")}
+    other = tmp / "other.csv"
+    other.write_bytes(OTHER_ROW)
+    for i, tree in enumerate(trees):  # the database a dry run checks against, made by a real ingest
+        run_process(nq72("ingest", str(other), "--db", str(tmp / f"checked{i}.duckdb"), "--json"), tree)
+    walls = {(name, i): [] for name in cases for i in range(len(trees))}
+    cpus = {(name, i): [] for name in cases for i in range(len(trees))}
+    for _ in range(repeat):
+        for name, (command, expect) in cases.items():
+            for i, tree in enumerate(trees):
+                wall, cpu = run_process(command(i), tree, expect)
+                walls[name, i].append(wall)
+                cpus[name, i].append(cpu)
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    cpu = {k: statistics.median(v) for k, v in cpus.items()}
+    low = {k: min(v) for k, v in walls.items()}  # on a loaded machine, the closest to the unloaded figure
+    head = "".join(f"{f'wall s [{i}]':>13}{f'min [{i}]':>9}{f'cpu s [{i}]':>12}" for i in range(len(trees)))
+    ratio_head = "".join(f"{f'[{i}]/[0]':>9}" for i in range(1, len(trees)))
+    print(f"\n{'whole process':<24}{head}{ratio_head}")
+    for name in cases:
+        cells = "".join(f"{med[name, i]:>13.2f}{low[name, i]:>9.2f}{cpu[name, i]:>12.2f}" for i in range(len(trees)))
+        ratios = "".join(f"{med[name, i] / med[name, 0]:>9.2f}" for i in range(1, len(trees)))
+        print(f"{name:<24}{cells}{ratios}")
+    for i in range(len(trees) if million else 0):
+        print(f"[{i}] {trees[i]}: 1M rows / duckdb alone = "
+              f"{med['1M rows, new db', i] / med['duckdb read_csv alone', i]:.2f} (medians), "
+              f"{low['1M rows, new db', i] / low['duckdb read_csv alone', i]:.2f} (minima)")
+    print(f"medians (and minima) of {repeat} runs, trees alternating run by run; wall = the command's whole process as a shell "
+          "runs it; cpu = user + system time of that process and the children it waited for (not the read "
+          "worker's fork server); quality run after a load off (NQ72_QUALITY_AFTER_INGEST=0); "
+          f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+def bench_in_process(tmp: Path, repeat: int) -> None:
+    """Each stage in this process, e2e (submit) and DuckDB's read_csv, per case; medians."""
+    cases = {"national commune month": commune_file(months_back(1)),
+             "same month, wide": wide_commune_file(months_back(1)[0]),
+             "1,000,000 rows": commune_file(months_back(51))}
+    print(f"{'case':<24}{'lines':>10}{'values':>10}{'MB':>7}{'read':>7}{'norm':>7}{'valid':>7}{'load':>7}"
+          f"{'total s':>9}{'e2e s':>8}{'values/s':>11}{'µs/value':>10}{'duckdb s':>10}{'ratio':>7}")
+    for name, content in cases.items():
+        path = tmp / "f.csv"
+        path.write_bytes(content)
+        lines = content.count(b"\n") - 1
+        stages = [time_pipeline(content, tmp) for _ in range(repeat)]
+        med = {k: statistics.median(s[k] for s in stages) for k in stages[0]}
+        n = int(med["values"])
+        e2e = statistics.median(time_end_to_end(content, tmp) for _ in range(repeat))
+        bare = statistics.median(time_duckdb(path, tmp) for _ in range(repeat))
+        print(f"{name:<24}{lines:>10,}{n:>10,}{len(content) / 1e6:>7.1f}{med['read']:>7.2f}{med['normalise']:>7.2f}"
+              f"{med['validate']:>7.2f}{med['load']:>7.2f}{med['total']:>9.2f}{e2e:>8.2f}"
+              f"{n / e2e:>11,.0f}{e2e / n * 1e6:>10.1f}{bare:>10.2f}{e2e / bare:>7.1f}")
+    print(f"medians of {repeat} runs; values = checked values loaded (a wide line holds several);"
+          " e2e = submit (open+hash+read+normalise+validate+load+audit) into a new file;"
+          " µs/value = e2e per value; ratio = e2e / DuckDB read_csv into a database file")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--processes-only", action="store_true", help="Only the whole-process rows.")
+    parser.add_argument("--compare", action="append", default=[], type=Path,
+                        help="Another checkout whose whole-process rows run alternately with this one's.")
+    parser.add_argument("--without-million", action="store_true",
+                        help="Whole-process rows without the 1,000,000-row file (minutes on a loaded machine).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        cases = {"national commune month": commune_file(months_back(1)),
-                 "same month, wide": wide_commune_file(months_back(1)[0]),
-                 "1,000,000 rows": commune_file(months_back(51))}
-        print(f"{'case':<24}{'lines':>10}{'values':>10}{'MB':>7}{'read':>7}{'norm':>7}{'valid':>7}{'load':>7}"
-              f"{'total s':>9}{'e2e s':>8}{'values/s':>11}{'µs/value':>10}{'duckdb s':>10}{'ratio':>7}")
-        for name, content in cases.items():
-            path = tmp / "f.csv"
-            path.write_bytes(content)
-            lines = content.count(b"\n") - 1
-            stages = [time_pipeline(content, tmp) for _ in range(args.repeat)]
-            med = {k: statistics.median(s[k] for s in stages) for k in stages[0]}
-            n = int(med["values"])
-            e2e = statistics.median(time_end_to_end(content, tmp) for _ in range(args.repeat))
-            bare = statistics.median(time_duckdb(path, tmp) for _ in range(args.repeat))
-            print(f"{name:<24}{lines:>10,}{n:>10,}{len(content) / 1e6:>7.1f}{med['read']:>7.2f}{med['normalise']:>7.2f}"
-                  f"{med['validate']:>7.2f}{med['load']:>7.2f}{med['total']:>9.2f}{e2e:>8.2f}"
-                  f"{n / e2e:>11,.0f}{e2e / n * 1e6:>10.1f}{bare:>10.2f}{e2e / bare:>7.1f}")
-        print(f"medians of {args.repeat} runs; values = checked values loaded (a wide line holds several);"
-              " e2e = submit (open+hash+read+normalise+validate+load+audit) into a new file;"
-              " µs/value = e2e per value; ratio = e2e / DuckDB read_csv into a database file")
+        million = tmp / "million.csv"
+        million.write_bytes(commune_file(months_back(51)))
+        if not args.processes_only:
+            bench_in_process(tmp, args.repeat)
+        bench_processes([ROOT, *(p.resolve() for p in args.compare)], tmp, million, args.repeat,
+                        million=not args.without_million)
 
 
 if __name__ == "__main__":

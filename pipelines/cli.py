@@ -38,6 +38,9 @@ def ingest(files, db, province, user, dry_run, accept_warnings, as_json, lang) -
     nothing loaded) unless --accept-warnings. An uploader's changed value for a closed period waits
     for an admin (`nq72 corrections`); a file of only such values is "pending". Exit 0 when every
     file is accepted, unchanged or pending, 1 when any is rejected or held."""
+    from pipelines.read_worker import start_server
+
+    start_server()  # the process that reads the files gets ready while this one imports what it needs
     import duckdb
 
     from pipelines.store import Store, StoreError

@@ -53,7 +53,7 @@ def split(conn, rows: pd.DataFrame, today: dt.date) -> tuple[pd.DataFrame, pd.Da
     """(rows that load as usual, corrections): a correction is a row for a closed period whose key
     already has a different current value; it carries that value as previous_value."""
     closed = closed_periods(rows["period"].unique(), today)
-    candidates = rows[rows["period"].astype(str).isin(closed)]
+    candidates = rows[rows["period"].isin(closed)]  # period codes are text (a Categorical of them)
     if candidates.empty:
         return rows, rows.iloc[0:0].assign(previous_value=pd.Series(dtype=float))
     stored = corrections.stored_values(conn, candidates).set_index("row_number")["current_value"]

@@ -20,18 +20,24 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from charset_normalizer import from_bytes
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from pipelines import layout, read_worker, xlsx
+from pipelines import layout, read_worker
 from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
 from pipelines.settings import settings
+
+# The parsers of workbooks and of legacy code pages are imported where a worker parses (the fork
+# server preloads them, read_worker.PRELOAD), not by every process that sends it a file.
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
+
+    from pipelines import xlsx
 
 MAX_COLUMNS = 50
 MAX_HEADER_CHARS = 4096
@@ -99,8 +105,18 @@ def parse_upload(content: bytes, name: str) -> RawTable:
     # The cells are searched only when the whole text has a control or an invisible character, or
     # is long enough to hold a cell over the limit.
     return _finish(RawTable(name, frame, pd.Series(frame.index + 1 + line, index=frame.index), encoding, delimiter),
-                   controls=_CONTROL.search(text) is not None, lengths=len(text) > MAX_CELL_CHARS,
+                   controls=has_control(text), lengths=len(text) > MAX_CELL_CHARS,
                    unseen=not text.isascii() and any(ch in text for ch in layout.INVISIBLE + layout.SPACES))
+
+
+def has_control(text: str) -> bool:
+    """Whether the text holds a control character (CONTROL): one pass of Arrow's regex engine over the
+    whole file, 10x faster than Python's (0.4 s for 50 MB)."""
+    try:
+        whole = pa.array([text], type=pa.large_string())
+    except (UnicodeEncodeError, pa.ArrowException):  # a lone surrogate: Python's engine
+        return _CONTROL.search(text) is not None
+    return pc.match_substring_regex(whole, CONTROL)[0].as_py()
 
 
 def size_problem(size: int) -> Problem | None:
@@ -126,6 +142,8 @@ def decode(content: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             # Unrestricted detection mistakes short Vietnamese text for CJK code pages; a file
             # that is not UTF-8 here was written by Excel on a Vietnamese or Western Windows.
+            from charset_normalizer import from_bytes
+
             best = from_bytes(content[:262144], cp_isolation=_LEGACY).best()
             encoding = best.encoding if best is not None else "cp1258"
     try:
@@ -235,6 +253,8 @@ def _read_csv(text: str, delimiter: str) -> pd.DataFrame:
 def _read_excel(content: bytes, name: str) -> RawTable:
     """Every visible worksheet holding a table, in workbook order, as one table; when none holds one,
     the first sheet with its row 1 as the header (so that the header problems are reported)."""
+    from python_calamine import CalamineWorkbook
+
     book = _check_zip(content) if content[:4] == b"PK\x03\x04" else None
     sheets, first = [], None
     with _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(content))) as workbook:
@@ -259,6 +279,10 @@ def _calamine(call):
 
 def _sheets_to_read(workbook: CalamineWorkbook, book: xlsx.Workbook | None) -> list[xlsx.Sheet]:
     """The visible worksheets calamine lists; for an XLSX only those the streamed pass measured."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    from pipelines import xlsx
+
     visible = [m.name for m in workbook.sheets_metadata
                if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
     if book is None or book.sheets is None:
@@ -353,6 +377,8 @@ def _join(name: str, sheets: list[_Sheet]) -> RawTable:
 def _check_zip(content: bytes) -> xlsx.Workbook:
     """Refuse zip bombs before decompressing anything, then a workbook whose sheets or shared strings
     would make calamine build something absurd (xlsx); the sheets to read, with their special cells."""
+    from pipelines import xlsx
+
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as z:
             total = sum(i.file_size for i in z.infolist())

@@ -27,9 +27,9 @@ from pipelines.problems import Problem, UploadError, file_problem
 LOG = logging.getLogger("nq72")
 # Imported once by the fork server so that no worker pays for them: the readers, and what pandas,
 # Arrow, calamine and the codecs import on first use; read_server first, before Arrow; read_warm last.
-PRELOAD = ["pipelines.read_server", "pipelines.read", "pipelines.xlsx", "python_calamine", "pyarrow.pandas_compat",
-           "pyarrow.vendored.version", "encodings.cp437", "encodings.cp1252", "encodings.cp1258", "encodings.utf_16",
-           "pipelines.read_warm"]
+PRELOAD = ["pipelines.read_server", "pipelines.read", "pipelines.xlsx", "python_calamine", "charset_normalizer",
+           "pyarrow.pandas_compat", "pyarrow.vendored.version",
+           "encodings.cp437", "encodings.cp1252", "encodings.cp1258", "encodings.utf_16", "pipelines.read_warm"]
 # A worker that fails this close to its address-space cap failed for want of memory.
 _NEAR_CAP_KB = 64 * 1024
 
@@ -48,6 +48,14 @@ class Reading:
         if self.problems:
             raise UploadError(self.problems)
         return self.value
+
+
+def start_server() -> None:
+    """Start the fork server now rather than at the first read: it takes an interpreter and the
+    readers' imports (most of a second), which then overlap with what the caller still has to
+    import and check before it reads (`nq72 ingest`: pandas, DuckDB, the catalogue, the account)."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
 
 
 def run(fn: Callable, *args, seconds: float, memory_mb: int) -> Reading:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from data import geography
 from indicators.periods import parse_period
@@ -18,6 +18,9 @@ from pipelines import layout
 from pipelines.normalise import canonical_frame
 from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
 from pipelines.read import RawTable
+
+if TYPE_CHECKING:  # pandera is imported when a task file is checked, not by every upload
+    import pandera.pandas as pa
 
 HEADERS, _LOOKUP = layout.TASK_HEADERS, layout.TASK_LOOKUP
 STATUS_WORDS = {
@@ -62,6 +65,8 @@ def normalise(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _schema(today: dt.date) -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
     known = set(plan_tasks()["task_id"])
     url = re.compile(r"^https?://\S+$")
     return pa.DataFrameSchema(
@@ -86,6 +91,8 @@ _COLUMN = {"unknown_task": "task_id", "bad_period": "period", "future_period": "
 
 def check(rows: pd.DataFrame, raw: pd.DataFrame, row_numbers: pd.Series, today: dt.date) -> tuple[list[Problem], int]:
     """Validate lazily; every problem with its spreadsheet row, column, value and reason."""
+    import pandera.pandas as pa
+
     try:
         _schema(today).validate(rows, lazy=True)
         return [], 0

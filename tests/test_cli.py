@@ -1,5 +1,6 @@
 """The `nq72` command line: exit codes, JSON contract, readable reports, templates."""
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -149,6 +150,26 @@ def test_cli_imports_only_click_until_a_command_runs():
             "print(','.join(heavy))")
     out = subprocess.run([_sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_one_row_ingest_imports_only_what_it_needs(tmp_path, dry_run):
+    """`nq72 ingest` of one row, checked or loaded, loads neither the quality suite, the charts, the
+    dashboard nor pandera (the task gate's), nor the parsers the read worker runs (issue 15)."""
+    import subprocess
+    import sys as _sys
+
+    one = tmp_path / "one.csv"
+    one.write_bytes(csv_bytes([HEADER, ["immunization_coverage", "01", "2025-12", "97.2"]]))
+    args = ["ingest", str(one), "--db", str(tmp_path / "one.duckdb"), "--json", *(["--dry-run"] if dry_run else [])]
+    code = ("import sys\nfrom pipelines.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "heavy = ('pandera', 'plotly', 'great_expectations', 'streamlit', 'scipy', 'matplotlib', "
+            "'charset_normalizer', 'python_calamine', 'pipelines.xlsx')\n"
+            "print('LOADED=' + ','.join(m for m in heavy if m in sys.modules))")
+    out = subprocess.run([_sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
+                         env={**os.environ, "NQ72_QUALITY_AFTER_INGEST": "0"}).stdout
+    assert '"status": "accepted"' in out
+    assert out.strip().splitlines()[-1] == "LOADED="
 
 
 def test_cli_roles_are_the_accounts_roles():

@@ -182,3 +182,21 @@ def test_long_file_with_no_figure_at_all_is_refused_as_such():
     content = "indicator;area_code;period;value\ninsurance_coverage;66;2026-10;\n".encode("cp1258")
     _, problems, _ = check_upload(content, "trong.csv", today=dt.date(2026, 11, 30))
     assert [p.key for p in problems] == ["upload_no_values"]
+
+
+def test_blank_cells_are_the_cells_clean_text_empties():
+    """The whole-column test of a blank template cell agrees with clean_text cell by cell, whatever
+    invisible characters and spaces the cell holds, and reads a missing cell as not blank."""
+    import random
+
+    import pandas as pd
+
+    from pipelines import layout
+    from pipelines.normalise import blank_cells
+
+    rng = random.Random(15)
+    alphabet = [*layout.INVISIBLE, " ", "\t", "\r", "\n", *layout.SPACES, "a", "1", "%", "\u3000", "\x0b", "\u2028"]
+    cells = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) for _ in range(5000)]
+    for column in (pd.Series(cells, dtype=object), pd.Series(cells, dtype="string[pyarrow]"),
+                   pd.Series([*cells, None, float("nan"), 7], dtype=object)):
+        assert (blank_cells(column) == column.map(layout.clean_text).eq("").to_numpy()).all()

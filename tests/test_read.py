@@ -118,3 +118,17 @@ def test_too_large(monkeypatch):
     monkeypatch.setattr(read, "settings", lambda: tiny)
     problems = rejected(csv_bytes(ROWS * 50))
     assert "too large" in problems[0].message_en
+
+
+def test_control_characters_are_found_as_python_finds_them():
+    """The whole-file test (Arrow's regex engine) agrees with the CONTROL pattern in Python's, for
+    every character around the control ranges, astral ones and a lone surrogate."""
+    import random
+
+    from pipelines.read import _CONTROL, has_control
+
+    rng = random.Random(15)
+    alphabet = [chr(c) for c in range(0x250)] + ["\u2028", "\U0001f600", "Đ", "\ud800"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5)))
+        assert has_control(text) == (_CONTROL.search(text) is not None), repr(text)
