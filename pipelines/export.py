@@ -27,12 +27,14 @@ import threading
 import time
 import unicodedata
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from data import geography
 from pipelines import accounts, store
@@ -200,11 +202,17 @@ async def _capture(page, url: str, formats: set[str], timeout_ms: int = 90_000, 
     out = {}
     if "png" in formats:
         out["png"] = await page.screenshot(full_page=True, animations="disabled")
-    if "pdf" in formats:
-        await page.emulate_media(media="screen")     # Streamlit's own print rules would lay the page out again
+    if "pdf" in formats:  # the tab prints with screen media (_new_tab), as laid out for the screenshot
         out["pdf"] = await page.pdf(**sheet.pdf_options())
-        await page.emulate_media(media=None)
     return out
+
+
+async def _new_tab(context):
+    """A tab whose pages are printed with screen media, set once: Streamlit's own print rules would
+    lay each page out again, and switching media back and forth restyles the whole page twice."""
+    tab = await context.new_page()
+    await tab.emulate_media(media="screen")
+    return tab
 
 
 def _templates(h: Heading) -> tuple[str, str]:
@@ -220,12 +228,14 @@ def _templates(h: Heading) -> tuple[str, str]:
     return header, footer
 
 
-async def _stamp(context, pdf: bytes, heading: Heading) -> bytes:
-    """The document with a header and footer on every page, numbered over the whole document
-    (each part was printed alone): Chromium prints empty sheets of the same orientations with the
-    templates, and each is laid over its page."""
-    pages = PdfReader(io.BytesIO(pdf)).pages
-    kinds = ["l" if float(p.mediabox.width) > float(p.mediabox.height) else "p" for p in pages]
+def _sheets(pdf: bytes) -> list[str]:
+    """The orientation of each sheet of a PDF: 'p' portrait, 'l' landscape."""
+    return ["l" if float(p.mediabox.width) > float(p.mediabox.height) else "p" for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+async def _overlay(context, kinds: list[str], heading: Heading) -> bytes:
+    """Empty sheets of the given orientations with the header and footer templates, numbered over
+    them all: Chromium prints them, so each document needs one print for its page numbers."""
     html = ("<html><head><meta charset='utf-8'><style>@page{size:A4 portrait}@page land{size:A4 landscape}"
             ".l{page:land}div{height:1px;break-after:page}div:last-child{break-after:auto}</style></head><body>"
             + "".join(f"<div class='{k}'></div>" for k in kinds) + "</body></html>")
@@ -234,16 +244,51 @@ async def _stamp(context, pdf: bytes, heading: Heading) -> bytes:
     try:
         await tab.set_content(html)
         await tab.evaluate("() => document.fonts.ready")
-        overlay = await tab.pdf(display_header_footer=True, header_template=header, footer_template=footer,
-                                prefer_css_page_size=True, margin={k: f"{v}mm" for k, v in MARGIN_MM.items()})
+        return await tab.pdf(display_header_footer=True, header_template=header, footer_template=footer,
+                             prefer_css_page_size=True, margin={k: f"{v}mm" for k, v in MARGIN_MM.items()})
     finally:
         await tab.close()
+
+
+def _stamped(parts: list[bytes], overlay: bytes) -> bytes:
+    """The parts as one document, each sheet with its overlay sheet laid over it (pure Python: run
+    it in a thread). The overlay goes in as a form XObject drawn after the sheet's own content,
+    which is only wrapped in q/Q, never parsed: pypdf's merge_page re-parsed every chart's drawing."""
     writer = PdfWriter()
-    for page, over in zip(pages, PdfReader(io.BytesIO(overlay)).pages, strict=True):
-        writer.add_page(page).merge_page(over)
+    for part in parts:
+        for page in PdfReader(io.BytesIO(part)).pages:
+            writer.add_page(page)
+    overs = PdfReader(io.BytesIO(overlay)).pages
+    if len(overs) != len(writer.pages):
+        raise ValueError(f"{len(overs)} overlay sheets for {len(writer.pages)} pages")
+    for n, (page, over) in enumerate(zip(writer.pages, overs)):
+        _lay_over(writer, page, over, NameObject(f"/nq72hf{n}"))
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
+
+
+def _lay_over(writer: PdfWriter, page, over, name: NameObject) -> None:
+    """Draw `over` on top of `page` (a page of `writer`) as the form XObject `name`."""
+    form = DecodedStreamObject()
+    form.set_data(over.get_contents().get_data() if over.get_contents() is not None else b"")
+    form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                 NameObject("/BBox"): over.mediabox,
+                 NameObject("/Resources"): over.get("/Resources", DictionaryObject()).clone(writer)})
+    resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+    xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
+    xobjects[name] = writer._add_object(form)
+    before, after = DecodedStreamObject(), DecodedStreamObject()
+    before.set_data(b"q\n")
+    after.set_data(b"Q\nq " + name.encode() + b" Do Q\n")
+    own = page.get("/Contents")
+    own = [] if own is None else list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
+    page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *own, writer._add_object(after)])
+
+
+async def _stamp(context, pdf: bytes, heading: Heading) -> bytes:
+    """The document with a header and footer on every page, numbered over the whole document."""
+    return await asyncio.to_thread(_stamped, [pdf], await _overlay(context, _sheets(pdf), heading))
 
 
 async def _cover(context, title: str, lines: list[str], contents: list[str], lang: str) -> bytes:
@@ -265,15 +310,17 @@ async def _cover(context, title: str, lines: list[str], contents: list[str], lan
 
 
 async def _document(context, cover: tuple[str, list[str]], parts: list[tuple[str, bytes]], heading: Heading) -> bytes:
-    """Cover, then the pages in order, with header and footer: one province's (or the national) PDF."""
+    """Cover, then the pages in order, with header and footer: one province's (or the national) PDF.
+    The pages are read and written once; Chromium prints the cover and the header and footer sheets."""
+    sheets = await asyncio.to_thread(lambda: [_sheets(pdf) for _, pdf in parts])
     contents, first = [], 2
-    for name, pdf in parts:
-        n = len(PdfReader(io.BytesIO(pdf)).pages)
+    for (name, _), kinds in zip(parts, sheets, strict=True):
         contents.append(t("cover_contents_line", heading.lang, page=t(f"page_{name}", heading.lang), first=first,
-                          last=first + n - 1))
-        first += n
+                          last=first + len(kinds) - 1))
+        first += len(kinds)
     front = await _cover(context, *cover, contents, heading.lang)
-    return await _stamp(context, _merge_pdfs([front, *(pdf for _, pdf in parts)]), heading)
+    overlay = await _overlay(context, _sheets(front) + [k for kinds in sheets for k in kinds], heading)
+    return await asyncio.to_thread(_stamped, [front, *(pdf for _, pdf in parts)], overlay)
 
 
 def redact(text: str) -> str:
@@ -299,16 +346,6 @@ def _write(path: Path, content: bytes) -> None:
     tmp.replace(path)
 
 
-def _merge_pdfs(parts: list[bytes]) -> bytes:
-    writer = PdfWriter()
-    for part in parts:
-        for page in PdfReader(io.BytesIO(part)).pages:
-            writer.add_page(page)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
-
-
 async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[tuple[str, list[str]], Heading]],
                concurrency: int, on_done: Callable[[Shot, str | None], None],
                sign: Callable[[str], str] | None = None) -> ExportResult:
@@ -323,7 +360,25 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[tu
         # A few long-lived tabs, each loading page after page: cheaper than a new tab per page.
         tabs: asyncio.Queue = asyncio.Queue()
         for _ in range(concurrency):
-            tabs.put_nowait(await context.new_page())
+            tabs.put_nowait(await _new_tab(context))
+
+        # Each folder's PDF is assembled as soon as its last page is drawn, beside the drawing (one
+        # at a time: the tabs keep the two cores busy), so little is left to do after the last page.
+        left = Counter(s.folder for s in shots)
+        order = {s.page: i for i, s in enumerate(shots)}
+        turns, documents = asyncio.Semaphore(1), []
+
+        async def assemble(folder: Path, parts: dict[str, bytes]) -> None:
+            cover, heading = covers[folder]
+            async with turns:
+                pdf = await _document(context, cover, [(p, parts[p]) for p in sorted(parts, key=order.get)], heading)
+            _write(folder / f"{folder.name}.pdf", pdf)
+            result.files.append(folder / f"{folder.name}.pdf")
+
+        def drawn(shot: Shot) -> None:
+            left[shot.folder] -= 1
+            if not left[shot.folder] and shot.folder in pdf_parts:
+                documents.append(asyncio.create_task(assemble(shot.folder, pdf_parts.pop(shot.folder))))
 
         async def one(shot: Shot) -> None:
             tab = await tabs.get()
@@ -334,7 +389,8 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[tu
                 result.failures.append((shot.folder.name, shot.page, why.splitlines()[0][:300]))
                 on_done(shot, why)
                 await tab.close()
-                tabs.put_nowait(await context.new_page())
+                tabs.put_nowait(await _new_tab(context))
+                drawn(shot)
                 return
             tabs.put_nowait(tab)
             if "png" in files:
@@ -343,21 +399,12 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[tu
             if "pdf" in files:
                 pdf_parts.setdefault(shot.folder, {})[shot.page] = files["pdf"]
             on_done(shot, None)
+            drawn(shot)
 
         await asyncio.gather(*(one(s) for s in shots))
-        assembling = time.perf_counter()
-        if "pdf" in formats:
-            order = {s.page: i for i, s in enumerate(shots)}
-            turns = asyncio.Semaphore(concurrency)
-
-            async def assemble(folder: Path, parts: dict[str, bytes]) -> None:
-                cover, heading = covers[folder]
-                async with turns:
-                    pdf = await _document(context, cover, [(p, parts[p]) for p in sorted(parts, key=order.get)], heading)
-                _write(folder / f"{folder.name}.pdf", pdf)
-                result.files.append(folder / f"{folder.name}.pdf")
-            await asyncio.gather(*(assemble(f, parts) for f, parts in pdf_parts.items()))
-        result.seconds["pdf"] = time.perf_counter() - assembling
+        last_page = time.perf_counter()
+        await asyncio.gather(*documents)
+        result.seconds["pdf"] = time.perf_counter() - last_page    # assembly still left after the last page
         await context.close()
         await browser.close()
     return result
@@ -393,7 +440,9 @@ def start_server(db: str | Path, port: int | None = None, timeout: float = 90,
     """`nq72 serve` on a free loopback port, returned once it answers its health check.
     Without log-in unless asked: it lives on loopback for one export only."""
     port = port or free_port()
-    env = dict(os.environ, NQ72_QUALITY_AFTER_INGEST="0", NQ72_AUTH="off")
+    # No file watcher: it walks every loaded module after each page run (a fifth of the server's
+    # time per page), to offer a reload nobody asks for on a server that lives for one export.
+    env = dict(os.environ, NQ72_QUALITY_AFTER_INGEST="0", NQ72_AUTH="off", STREAMLIT_SERVER_FILE_WATCHER_TYPE="none")
     if log_in:
         env.pop("NQ72_AUTH")
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db), "--port", str(port)],
@@ -516,7 +565,7 @@ class ViewPool:
             context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN",
                                                 timezone_id="Asia/Ho_Chi_Minh")
             try:
-                files = await _capture(await context.new_page(), url, {"png", "pdf"}, sheet=sheet)
+                files = await _capture(await _new_tab(context), url, {"png", "pdf"}, sheet=sheet)
                 if heading is not None:
                     files["pdf"] = await _stamp(context, files["pdf"], heading)
             finally:
