@@ -13,7 +13,7 @@ import pandas as pd
 from data.geography import areas
 from indicators.catalogue import MONTHS, Catalogue
 from indicators.periods import parse_period
-from pipelines.messages import t
+from pipelines.messages import t, unit_word
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _jump(r, cat: Catalogue, names: pd.Series) -> Jump:
     params = {"indicator": {"vi": ind.name.vi, "en": ind.name.en}, "area": names.get(r.area_code, r.area_code),
               "period": r.period, "value": _g(r.value), "previous": _g(r.previous_value),
               "previous_period": r.previous_period, "change": _g(r.change, "+"), "step": _g(r.allowed),
-              "unit_vi": "điểm %" if ind.is_percent else ind.unit, "unit_en": "points" if ind.is_percent else ind.unit,
+              "unit_vi": "điểm %" if ind.is_percent else unit_word(ind.unit, "vi"), "unit_en": "points" if ind.is_percent else ind.unit,
               "reason_vi": ind.step.reason("vi"), "reason_en": ind.step.reason("en")}
     return Jump(int(r.row_number), "value", float(r.value), float(r.previous_value), r.previous_period,
                 "jump_warning", params)

@@ -56,6 +56,17 @@ def test_jumps_pure_function():
     assert find_jumps(rows, previous.iloc[0:0], catalogue()) == []
 
 
+def test_a_jump_is_said_in_the_readers_words_and_numbers():
+    rows = pd.DataFrame({"indicator": ["life_expectancy"], "area_code": ["66"], "period": ["2024"],
+                         "value": [74.9], "row_number": [2]})
+    previous = pd.DataFrame({"indicator": ["life_expectancy"], "area_code": ["66"], "period": ["2024"],
+                             "previous_period": ["2023"], "previous_value": [73.3]})
+    [jump] = find_jumps(rows, previous, catalogue())
+    assert jump.message("vi").startswith("Tuổi thọ trung bình, Đắk Lắk, kỳ 2024: 74,9 so với 73,3 kỳ 2023"
+                                         " (thay đổi +1,6 năm), vượt mức hợp lý 1 năm.")
+    assert "(a change of +1.6 years), more than the plausible 1 years" in jump.message("en")
+
+
 def _log(conn) -> list[tuple]:
     log = audit.read(conn)
     return list(zip(log["outcome"], log["detail"]))
