@@ -34,7 +34,8 @@ for i in range(n):
         f"immunization_coverage,{code},{month},{90 + (me + i) % 9}.5\\n"
         for code in ("01", "66", "79") for month in ("2025-0%d" % (1 + i % 9),))
     content = f"# writer {me} file {i}\\n".encode()[:0] + rows.encode()
-    report = submit(Store.at(db), content, f"w{me}-{i}.csv", operator(f"writer{me}"))
+    # values wander by up to 8 points between months: jumps, accepted (this test is about locking)
+    report = submit(Store.at(db), content, f"w{me}-{i}.csv", operator(f"writer{me}"), accept_warnings=True)
     print(report.status, flush=True)
 """
 
