@@ -87,8 +87,8 @@ def page(title_key: str, require_data: bool = True) -> tuple[str, str, tuple | N
 
 def csv_download(frame: pd.DataFrame, name: str, lang: str, key: str) -> None:
     """A download of a table as CSV that a spreadsheet opens safely (see csv_bytes)."""
-    # Made when pressed, not on every run: a page of charts has a CSV beside each one (issue 15).
-    st.download_button(t("download_csv", lang), data=lambda: csv_bytes(frame), file_name=f"{name}.csv",
+
+    st.download_button(t("download_csv", lang), data=csv_bytes(frame), file_name=f"{name}.csv",
                        mime="text/csv", key=key)
 
 
