@@ -36,7 +36,7 @@ from streamlit import config as st_config  # noqa: E402
 from streamlit import logger as st_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from bench.national import build_national  # noqa: E402
+from bench.national import build_national, ensure_db  # noqa: E402
 from pipelines.demo import build_demo  # noqa: E402
 
 APP = ROOT / "dashboard" / "app.py"
@@ -136,20 +136,6 @@ def measure(page: str, db: Path, label: str, repeat: int) -> Result:
                 traceback.print_exc()
             break
     return res
-
-
-def ensure_db(explicit: str | None, tmp: Path, name: str, build) -> Path:
-    """An existing database is reused; otherwise it is built (timed) at the given or a temp path."""
-    path = Path(explicit) if explicit else tmp / f"{name}.duckdb"
-    if path.exists():
-        print(f"{name}: reusing {path} ({path.stat().st_size / 1e6:.0f} MB)", flush=True)
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    info = build(path)
-    print(f"{name}: built {path} in {time.perf_counter() - t0:.1f} s: {info.get('values', 0):,} values,"
-          f" {path.stat().st_size / 1e6:.0f} MB", flush=True)
-    return path
 
 
 def _fmt(xs: list[float], goal: float) -> str:

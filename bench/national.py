@@ -269,6 +269,20 @@ def build_national(path: str | Path, years: int = 10, seed: int = 7,
     return result
 
 
+def ensure_db(explicit: str | None, tmp: Path, name: str, build) -> Path:
+    """An existing database is reused; otherwise it is built (timed) at the given or a temp path."""
+    path = Path(explicit) if explicit else tmp / f"{name}.duckdb"
+    if path.exists():
+        print(f"{name}: reusing {path} ({path.stat().st_size / 1e6:.0f} MB)", flush=True)
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    info = build(path)
+    print(f"{name}: built {path} in {time.perf_counter() - t0:.1f} s: {info.get('values', 0):,} values,"
+          f" {path.stat().st_size / 1e6:.0f} MB", flush=True)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True, help="database file to (re)create")

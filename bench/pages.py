@@ -176,19 +176,6 @@ def measure(browser, trees: dict[str, Path], db: Path | None, label: str, page_n
     return [rows[n] for n in trees]
 
 
-def ensure_db(explicit: str | None, tmp: Path, name: str, build) -> Path:
-    """An existing database is reused; otherwise it is built (timed) at the given or a temp path."""
-    path = Path(explicit) if explicit else tmp / f"{name}.duckdb"
-    if path.exists():
-        print(f"{name}: reusing {path} ({path.stat().st_size / 1e6:.0f} MB)", flush=True)
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    info = build(path)
-    print(f"{name}: built {path} in {time.perf_counter() - t0:.0f} s: {info.get('values', 0):,} values", flush=True)
-    return path
-
-
 def unpack(ref: str, into: Path) -> Path:
     """The tree of git `ref` as files (git archive), this work tree untouched."""
     into.mkdir(parents=True)
@@ -239,7 +226,7 @@ def main() -> None:
         parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
     from playwright.sync_api import sync_playwright
 
-    from bench.national import TODAY, build_national
+    from bench.national import TODAY, build_national, ensure_db
     from pipelines.demo import build_demo
 
     with tempfile.TemporaryDirectory(prefix="nq72-pages-") as d:
