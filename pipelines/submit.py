@@ -73,7 +73,11 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
             check_plans(actor, _documents(set(rows["task_id"])))
         except Refused as why:
             return refuse(store, name, actor, why, sha, dry_run)
-    jumps, waiting = ([], []) if tasks else foresee(store, rows, actor, today or settings_today())
+    day, jumps, waiting = today or settings_today(), [], []
+    if not tasks:
+        jumps = foresee(store, rows, actor, day, corrections=False)[0]
+    if not tasks and (dry_run or (jumps and not accept_warnings)):  # said only by a check or a held file;
+        waiting = foresee(store, rows, actor, day, jumps=False)[1]  # a load splits them in its transaction
     if jumps and not accept_warnings:
         return hold(store, name, actor, jumps, rows, sha, dry_run, waiting)
     if dry_run:
@@ -118,19 +122,21 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
                       warnings=jumps, pending=pending)
 
 
-def foresee(store: Store, rows, actor: Actor, today: dt.date) -> tuple[list[Jump], list[Pending]]:
+def foresee(store: Store, rows, actor: Actor, today: dt.date, *, jumps: bool = True,
+            corrections: bool = True) -> tuple[list[Jump], list[Pending]]:
     """What loading checked `rows` would meet, read-only and unaudited (a dry run, the entry form
     as it is typed): the values that jump from the area's previous one, and, for an uploader, the
-    corrections to closed periods that would wait for an admin (id None until stored)."""
+    corrections to closed periods that would wait for an admin (id None until stored). Either can
+    be left out (empty) when the caller has no use for it."""
     if not store.exists():
         return [], []  # nothing stored yet: no previous value, no closed figure
     with store.reading() as conn:
-        previous = values.previous_values(conn, rows)
-        fixes = split(conn, rows, today)[1] if not applies_directly(actor) else None
+        previous = values.previous_values(conn, rows) if jumps else None
+        fixes = split(conn, rows, today)[1] if corrections and not applies_directly(actor) else None
     waiting = [] if fixes is None else [
         Pending(None, int(r.row_number), str(r.indicator), str(r.area_code), str(r.period), float(r.value),
                 float(r.previous_value)) for r in fixes.sort_values("row_number").itertuples()]
-    return find_jumps(rows, previous, catalogue()), waiting
+    return ([] if previous is None else find_jumps(rows, previous, catalogue())), waiting
 
 
 def hold(store: Store, name: str, actor: Actor, jumps: list[Jump], rows, sha: str, dry_run: bool,
