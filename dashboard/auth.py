@@ -4,7 +4,7 @@ NQ72_AUTH=off (and nothing else) turns it off for a local demo or a test, with a
 
 An export token (pipelines.accounts.export_token) opens one view for the server's headless browser:
 it is used up on the session's first run, and that session then keeps a read-only export actor for
-that page only, for a few minutes."""
+that page only, for a few minutes; another page needs a token of its own."""
 from __future__ import annotations
 
 import logging
@@ -48,12 +48,12 @@ def _export_view(db: str) -> Actor | None:
     """The read-only actor of a view an export token opened: the token is used up on the first run;
     later runs of the same session keep the actor while they draw that same page, in time."""
     path = page_path()
-    if (held := st.session_state.get("_export_view")) is not None:
+    if (held := st.session_state.pop("_export_view", None)) is not None:
         actor, bound, until = held
         if path == bound and time.monotonic() < until:
+            st.session_state["_export_view"] = held
             return actor
-        del st.session_state["_export_view"]
-        return None
+    # A token of its own opens the next view: the exporter moves one session from page to page.
     given = st.query_params.get("export_token")
     if not given or path is None:
         return None

@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from dashboard import auth
+
 LANGS = ("vi", "en")
 
 
@@ -33,13 +35,23 @@ def language_switch() -> str:
     return choice
 
 
+def print_mode() -> bool:
+    """Whether this run draws the exporter's print mode: asked for with ?print=1, honoured only in
+    the view an export token opened."""
+    return st.query_params.get("print") == "1" and auth.current().kind == "export"
+
+
 def choice(key: str, options: Sequence[str], label: str, format_func: Callable[[str], str] = str,
            default: str | None = None, container=st) -> str | None:
-    """A selectbox whose value comes from ?key= and goes back into it."""
+    """A selectbox whose value comes from ?key= and goes back into it. Print mode draws no widget:
+    the URL alone says what is shown (the exporter moves one session from view to view, and a
+    selectbox would keep the previous view's value)."""
     if not options:
         return None
     wanted = st.query_params.get(key, default)
     index = list(options).index(wanted) if wanted in options else 0
+    if print_mode():
+        return options[index]
     value = container.selectbox(label, options, index=index, format_func=format_func, key=f"sel_{key}")
     if st.query_params.get(key) != value:
         st.query_params[key] = value

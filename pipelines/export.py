@@ -67,6 +67,22 @@ DRAWN = """() => {
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
     .every(c => c.querySelector('.js-plotly-plot .main-svg'));
 }"""
+HAS_APP = """() => !!document.querySelector('[data-testid="stApp"]')"""
+# Before moving a loaded app to its next view: true once Streamlit has run the script for it (seen
+# running, then not running). A MutationObserver hears every change of the attribute, none missed
+# between two polls, however short the run.
+WATCH_RUN = """() => {
+  window.__nq72_ran = false;
+  let seen = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const watch = new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (state === 'running') seen = true;
+    else if (seen && state === 'notRunning') { window.__nq72_ran = true; watch.disconnect(); }
+  });
+  watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+NAVIGATE = "(url) => { history.pushState(null, '', url); dispatchEvent(new PopStateEvent('popstate')); }"
 # What makes a drawn page unfit to file: [kind, detail], or null. An empty chart is one whose
 # traces hold no point at all (plotly keeps the decoded data in _fullData).
 FAILED = """(printing) => {
@@ -185,12 +201,26 @@ def plan(base: str, period: str, provinces: list[str], pages: list[str], lang: s
     return shots
 
 
+async def _open(page, url: str, timeout_ms: int) -> bool:
+    """Show `url` in the tab and wait until it is drawn: moved to within the app the tab already
+    holds (Streamlit's own history navigation: the same session, none of its scripts loaded and
+    run again, a third of a small page's cost), or loaded afresh in a new tab. True if moved."""
+    here, there = urlparse(page.url), urlparse(url)
+    if (here.scheme, here.netloc) == (there.scheme, there.netloc) and await page.evaluate(HAS_APP):
+        await page.evaluate(WATCH_RUN)
+        await page.evaluate(NAVIGATE, f"{there.path}?{there.query}")
+        await page.wait_for_function(f"() => window.__nq72_ran && ({DRAWN})()", timeout=timeout_ms, polling=100)
+        return True
+    await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    await page.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)
+    return False
+
+
 async def _capture(page, url: str, formats: set[str], timeout_ms: int = 90_000, sheet: Sheet = Sheet()) -> dict[str, bytes]:
     """Load a URL in a tab as wide as the sheet's printed area, wait until it is drawn, refuse a
     page unfit to file, and return its full-page PNG and/or its A4 PDF (no header yet: _stamp)."""
     await page.set_viewport_size({"width": sheet.width, "height": HEIGHT})
-    await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
-    await page.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)
+    await _open(page, url, timeout_ms)
     failed = await page.evaluate(FAILED, "print=1" in url)
     if failed and failed[0] == "login":
         raise LoginRequired(f"{redact(url)} drew the log-in form, not the page: the server has log-in on "

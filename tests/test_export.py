@@ -108,6 +108,56 @@ def test_the_stations_list_is_whole_with_its_header_on_every_sheet(fixture_db, t
     assert not [c for c in CHROME if c in text]
 
 
+def test_one_tab_moves_from_view_to_view_and_each_file_shows_its_own(fixture_db, tmp_path, monkeypatch):
+    """One tab moved within the loaded app (no reload) from province to province and page to page:
+    each province's PDF holds its own name and figures, none of the view drawn before it."""
+    from pipelines import export as exporter
+
+    moves, original = [], exporter._open
+
+    async def spy(page, url, timeout_ms):
+        moves.append(await original(page, url, timeout_ms))
+        return moves[-1]
+    monkeypatch.setattr(exporter, "_open", spy)
+    # Page after page (province, stations, province, ...), then province after province on one page.
+    for pages, out in ((["province", "stations"], tmp_path / "a"), (["province"], tmp_path / "b")):
+        moves.clear()
+        result = exporter.export(fixture_db, "2026-06", ["66", "01"], pages, {"pdf"}, "vi", out, concurrency=1)
+        assert not result.failures and moves == [False] + [True] * (2 * len(pages) - 1)
+        dak_lak = words(pdf_text(out / "2026-06" / "66-dak-lak" / "66-dak-lak.pdf"))
+        ha_noi = words(pdf_text(out / "2026-06" / "01-ha-noi" / "01-ha-noi.pdf"))
+        assert "95,7 %" in dak_lak and "93,1 %" not in dak_lak and "Đắk Lắk" in dak_lak
+        assert "93,1 %" in ha_noi and "95,7 %" not in ha_noi and "Đắk Lắk" not in ha_noi and "Hà Nội" in ha_noi
+        if "stations" in pages:
+            assert "12 trạm dưới 4 bác sĩ" in dak_lak and "12 trạm dưới 4 bác sĩ" not in ha_noi
+
+
+def test_a_view_moved_to_without_its_own_token_is_not_printed(fixture_db):
+    """A session an export token opened prints that page only: moved to another page without a
+    token of its own, it draws without print mode, and the export refuses it."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    from pipelines import export as exporter
+    from pipelines.settings import settings
+
+    async def run() -> None:
+        proc, url = exporter.start_server(fixture_db)
+        try:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=settings().chromium, args=exporter.CHROMIUM_ARGS)
+                tab = await exporter._new_tab(await browser.new_context())
+                first = exporter.page_url(url, "province", "2026-06", "vi", "66")
+                assert await exporter._capture(tab, exporter.with_token(first, fixture_db), {"png"})
+                with pytest.raises(exporter.FailedPage, match="without print mode"):
+                    await exporter._capture(tab, exporter.page_url(url, "stations", "2026-06", "vi", "66"), {"png"})
+                await browser.close()
+        finally:
+            proc.terminate()
+    asyncio.run(run())
+
+
 def test_period_without_data_says_so(fixture_db, tmp_path):
     done = run_export(fixture_db, tmp_path, "--period", "2019-01", "--province", "66", "--pages", "province")
     assert done.returncode == 0, done.stderr
