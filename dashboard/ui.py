@@ -255,7 +255,7 @@ def stations_block(communes: pd.DataFrame, results: list, ind: Indicator, lang: 
               f"{fmt.value_with_unit(share, '%', lang)} ({int((communes['value'] >= threshold).sum())}/{len(communes)})")
     code = communes["province_code"].iloc[0]
     chart(charts.stations_histogram(communes["value"], threshold, lang), f"nq72-{code}-stations",
-          communes[["area_code", "name", "period", "value"]], source_line(lang, None), lang,
+          communes[["area_code", "name", "period", "value"]], source_line(lang, communes["received_at"].max()), lang,
           key=f"hist_{ind.code}")
 
 

@@ -263,12 +263,14 @@ def _sheets(pdf: bytes) -> list[str]:
     return ["l" if float(p.mediabox.width) > float(p.mediabox.height) else "p" for p in PdfReader(io.BytesIO(pdf)).pages]
 
 
-async def _overlay(context, kinds: list[str], heading: Heading) -> bytes:
+async def _overlay(context, kinds: list[str], heading: Heading, cover: str = "") -> bytes:
     """Empty sheets of the given orientations with the header and footer templates, numbered over
-    them all: Chromium prints them, so each document needs one print for its page numbers."""
+    them all, after the sheets of a `cover` (HTML) when there is one: Chromium prints them at once,
+    so each document needs one print for its cover and its page numbers."""
     html = ("<html><head><meta charset='utf-8'><style>@page{size:A4 portrait}@page land{size:A4 landscape}"
-            ".l{page:land}div{height:1px;break-after:page}div:last-child{break-after:auto}</style></head><body>"
-            + "".join(f"<div class='{k}'></div>" for k in kinds) + "</body></html>")
+            ".l{page:land}.s{height:1px;break-after:page}.s:last-child{break-after:auto}"
+            "body{margin:0}.cover{break-after:page}</style></head><body>" + cover
+            + "".join(f"<div class='s {k}'></div>" for k in kinds) + "</body></html>")
     header, footer = _templates(heading)
     tab = await context.new_page()
     try:
@@ -281,17 +283,19 @@ async def _overlay(context, kinds: list[str], heading: Heading) -> bytes:
 
 
 def _stamped(parts: list[bytes], overlay: bytes) -> bytes:
-    """The parts as one document, each sheet with its overlay sheet laid over it (pure Python: run
-    it in a thread). The overlay goes in as a form XObject drawn after the sheet's own content,
-    which is only wrapped in q/Q, never parsed: pypdf's merge_page re-parsed every chart's drawing."""
+    """The overlay's leading sheets (a cover printed with it) as they are, then the parts, each
+    sheet with its overlay sheet laid over it (pure Python: run it in a thread). The overlay goes in
+    as a form XObject drawn after the sheet's own content, which is only wrapped in q/Q, never
+    parsed: pypdf's merge_page re-parsed every chart's drawing."""
     writer = PdfWriter()
-    for part in parts:
-        for page in PdfReader(io.BytesIO(part)).pages:
-            writer.add_page(page)
     overs = PdfReader(io.BytesIO(overlay)).pages
-    if len(overs) != len(writer.pages):
-        raise ValueError(f"{len(overs)} overlay sheets for {len(writer.pages)} pages")
-    for n, (page, over) in enumerate(zip(writer.pages, overs)):
+    pages = [page for part in parts for page in PdfReader(io.BytesIO(part)).pages]
+    lead = len(overs) - len(pages)
+    if lead < 0:
+        raise ValueError(f"{len(overs)} overlay sheets for {len(pages)} pages")
+    for page in [*overs[:lead], *pages]:
+        writer.add_page(page)
+    for n, (page, over) in enumerate(zip(writer.pages[lead:], overs[lead:])):
         _lay_over(writer, page, over, NameObject(f"/nq72hf{n}"))
     buf = io.BytesIO()
     writer.write(buf)
@@ -321,36 +325,31 @@ async def _stamp(context, pdf: bytes, heading: Heading) -> bytes:
     return await asyncio.to_thread(_stamped, [pdf], await _overlay(context, _sheets(pdf), heading))
 
 
-async def _cover(context, title: str, lines: list[str], contents: list[str], lang: str) -> bytes:
-    """An A4 cover: province, period, date of export, data as of which submission, and what follows on which pages."""
+def _cover_html(title: str, lines: list[str], contents: list[str], lang: str) -> str:
+    """An A4 cover: province, period, date of export, data as of which submission, and what follows
+    on which pages (sized as the pages are printed: at SCALE)."""
     items = "".join(f"<p>{_escape(line)}</p>" for line in lines)
     listed = "".join(f"<li>{_escape(line)}</li>" for line in contents)
     toc = f"<h2>{_escape(t('cover_contents', lang))}</h2><ul>{listed}</ul>" if contents else ""
-    html = (f"<html><head><meta charset='utf-8'><style>body{{font-family:'Noto Sans','DejaVu Sans',sans-serif;"
-            f"margin:60px 40px;color:#263238}}h1{{font-size:40px;margin-bottom:36px}}p{{font-size:19px;margin:12px 0}}"
-            f"h2{{font-size:22px;margin-top:48px}}li{{font-size:17px;margin:6px 0}}"
-            f"</style></head><body><h1>{_escape(title)}</h1>{items}{toc}</body></html>")
-    page = await context.new_page()
-    try:
-        await page.set_content(html)
-        await page.evaluate("() => document.fonts.ready")
-        return await page.pdf(**Sheet().pdf_options())
-    finally:
-        await page.close()
+    return (f"<style>.cover{{font-family:'Noto Sans','DejaVu Sans',sans-serif;zoom:{SCALE};margin:60px 40px;"
+            f"color:#263238}}.cover h1{{font-size:40px;margin-bottom:36px}}.cover p{{font-size:19px;margin:12px 0}}"
+            f".cover h2{{font-size:22px;margin-top:48px}}.cover li{{font-size:17px;margin:6px 0}}</style>"
+            f"<section class='cover'><h1>{_escape(title)}</h1>{items}{toc}</section>")
 
 
 async def _document(context, cover: tuple[str, list[str]], parts: list[tuple[str, bytes]], heading: Heading) -> bytes:
     """Cover, then the pages in order, with header and footer: one province's (or the national) PDF.
-    The pages are read and written once; Chromium prints the cover and the header and footer sheets."""
+    The pages are read and written once; Chromium prints the cover with the header and footer
+    sheets in one go."""
     sheets = await asyncio.to_thread(lambda: [_sheets(pdf) for _, pdf in parts])
     contents, first = [], 2
     for (name, _), kinds in zip(parts, sheets, strict=True):
         contents.append(t("cover_contents_line", heading.lang, page=t(f"page_{name}", heading.lang), first=first,
                           last=first + len(kinds) - 1))
         first += len(kinds)
-    front = await _cover(context, *cover, contents, heading.lang)
-    overlay = await _overlay(context, _sheets(front) + [k for kinds in sheets for k in kinds], heading)
-    return await asyncio.to_thread(_stamped, [front, *(pdf for _, pdf in parts)], overlay)
+    front = _cover_html(*cover, contents, heading.lang)
+    overlay = await _overlay(context, [k for kinds in sheets for k in kinds], heading, cover=front)
+    return await asyncio.to_thread(_stamped, [pdf for _, pdf in parts], overlay)
 
 
 def redact(text: str) -> str:

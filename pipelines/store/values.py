@@ -35,9 +35,9 @@ def province_values(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def commune_latest(conn: duckdb.DuckDBPyConnection, indicator: str, as_of: float,
                    province: str | None = None) -> pd.DataFrame:
-    """Each commune's latest value of an indicator at or before `as_of` (fractional year)."""
-    sql = (f"select v.area_code, a.name, a.province_code, v.period, v.value, {PERIOD_END} as t"
-           " from current_values v join areas a on a.code = v.area_code"
+    """Each commune's latest value of an indicator at or before `as_of` (fractional year), with its receipt time."""
+    sql = (f"select v.area_code, a.name, a.province_code, v.period, v.value, {PERIOD_END} as t, s.received_at"
+           " from current_values v join areas a on a.code = v.area_code join submissions s on s.id = v.submission_id"
            f" where a.level = 'commune' and v.indicator = ? and {PERIOD_END} <= ?")
     params: list = [indicator, as_of]
     if province:
