@@ -54,6 +54,8 @@ def main() -> None:
                 pdfs = [f for f in result.files if f.suffix == ".pdf"]
                 sheets = sum(len(PdfReader(f).pages) for f in pdfs)
                 rows.append((label, n, len(pdfs), sheets, wall, result.seconds.get("pdf", 0.0), len(result.failures)))
+                for folder, page, why in result.failures:  # a failed page is part of the figure: say which
+                    print(f"{label}: {folder}/{page} failed: {why}", file=sys.stderr)
         finally:
             proc.terminate()
         print(f"{'run':<14}{'pages':>7}{'PDFs':>6}{'A4 sheets':>11}{'wall s':>9}{'s/page':>8}{'PDF tail s':>12}{'failed':>8}")

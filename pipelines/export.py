@@ -67,18 +67,18 @@ DRAWN = """() => {
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
     .every(c => c.querySelector('.js-plotly-plot .main-svg'));
 }"""
+MOVE_MS = 30_000            # a move within the app whose run has not started by then: the page is loaded afresh
 HAS_APP = """() => !!document.querySelector('[data-testid="stApp"]')"""
 # Before moving a loaded app to its next view: true once Streamlit has run the script for it (seen
 # running, then not running). A MutationObserver hears every change of the attribute, none missed
 # between two polls, however short the run.
 WATCH_RUN = """() => {
-  window.__nq72_ran = false;
-  let seen = false;
+  window.__nq72_started = window.__nq72_ran = false;
   const app = document.querySelector('[data-testid="stApp"]');
   const watch = new MutationObserver(() => {
     const state = app.getAttribute('data-test-script-state');
-    if (state === 'running') seen = true;
-    else if (seen && state === 'notRunning') { window.__nq72_ran = true; watch.disconnect(); }
+    if (state === 'running') window.__nq72_started = true;
+    else if (window.__nq72_started && state === 'notRunning') { window.__nq72_ran = true; watch.disconnect(); }
   });
   watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
@@ -205,12 +205,19 @@ async def _open(page, url: str, timeout_ms: int) -> bool:
     """Show `url` in the tab and wait until it is drawn: moved to within the app the tab already
     holds (Streamlit's own history navigation: the same session, none of its scripts loaded and
     run again, a third of a small page's cost), or loaded afresh in a new tab. True if moved."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout  # lazy, as in _run
+
     here, there = urlparse(page.url), urlparse(url)
     if (here.scheme, here.netloc) == (there.scheme, there.netloc) and await page.evaluate(HAS_APP):
         await page.evaluate(WATCH_RUN)
         await page.evaluate(NAVIGATE, f"{there.path}?{there.query}")
-        await page.wait_for_function(f"() => window.__nq72_ran && ({DRAWN})()", timeout=timeout_ms, polling=100)
-        return True
+        try:  # the run starts at once, or the app cannot move (a lost connection, say): load it afresh
+            await page.wait_for_function("() => window.__nq72_started", timeout=min(timeout_ms, MOVE_MS), polling=100)
+        except PlaywrightTimeout:
+            pass
+        else:
+            await page.wait_for_function(f"() => window.__nq72_ran && ({DRAWN})()", timeout=timeout_ms, polling=100)
+            return True
     await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
     await page.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)
     return False
