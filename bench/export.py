@@ -6,9 +6,12 @@ footer) still left after the last page is drawn: each folder's PDF is assembled 
 as soon as its pages are done. Goal: all 34 provinces x all pages under 3 minutes on this 2-core
 machine (issue 14), 90 s for PNG+PDF in print mode (issue 15).
 
-Where the time goes (2 cores, `--tabs 3`): Chromium drawing the pages, above all plotly drawing
-the province page's ~15 charts (each twice: Streamlit's frontend redraws every chart once after
-mounting it), then the Streamlit server's script runs, then the PDF assembly."""
+Where the time goes (2 cores, `--tabs 3`, both busy throughout): Chromium's renderer drawing the
+pages (a province page: ~3.5 CPU-s, most of it plotly drawing its ~15 charts and React laying out
+the page, plus ~1 s for its PNG and PDF), then the server's script run (~1.5 CPU-s, a third of it
+building plotly figures). Each tab loads the app once and then moves within it (pipelines/export.py
+_open), which halved the CPU time of an export; tables are plain HTML in print mode (st.table drew
+every cell through a Markdown component)."""
 from __future__ import annotations
 
 import argparse
