@@ -309,3 +309,15 @@ def test_tasks_page_prints_the_plan_deadlines_open(monkeypatch, small_db):
     monkeypatch.setattr(ui, "print_mode", lambda: True)                     # as the exporter draws it
     printed = run_page(monkeypatch, small_db, "tasks")
     assert not printed.expander and t("plan_deadlines") in [h.value for h in printed.subheader]
+
+
+def test_a_printed_table_is_escaped_page_text_with_its_status_colours():
+    """Print mode writes tables as plain HTML: every cell as typed (no markup of a cell's own), a
+    status cell in its colour, the given columns on one line, one row per row."""
+    from dashboard import ui
+
+    frame = pd.DataFrame({"Mục tiêu": ["> 95 %", "<b>x</b>"], "Tình trạng": [f"{symbol('achieved')} Đã đạt", "–"]})
+    html = ui.html_table(frame, nowrap=["Mục tiêu"])
+    assert "&gt; 95 %" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html
+    assert f"color: {STATUS_STYLE['achieved'][0]}" in html and html.count("white-space: nowrap") == 2
+    assert html.count("<tr>") == 3 and "<th>Tình trạng</th>" in html
