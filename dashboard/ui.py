@@ -19,9 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, charts, fmt, jobs, queries, views
-from dashboard.state import choice
+from dashboard.state import choice, print_mode
 from dashboard.state import lang as current_lang
-from dashboard.state import print_mode as state_print_mode
 from data import geography
 from indicators.catalogue import Indicator, catalogue
 from indicators.periods import default_month, month_options, parse_period
@@ -394,20 +393,18 @@ html, body, #root, #root > div, [data-testid="stApp"], [data-testid="stScreencas
 [data-testid="stAppViewContainer"] > div, [data-testid="stMain"] {
   height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important}
 [data-testid="stMainBlockContainer"] {padding: 0 4px !important; max-width: none !important}
-[data-testid="stTable"], [data-testid="stTable"] * {overflow: visible !important; max-height: none !important}
 /* Blocks, not flex columns: Chromium misplaces what follows a flex item pushed to the next sheet. */
 [data-testid="stVerticalBlock"] {display: block !important}
 [data-testid="stVerticalBlock"] > :not(:first-child) {margin-top: 1rem}
 [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has(> [data-testid="stHtml"], > .stHtml) {margin-top: 0}
-[data-testid="stTableStyledTable"] {display: table !important}  /* an inline table is one unbreakable line */
-[data-testid="stTable"] thead {display: table-header-group; break-inside: avoid}  /* Chromium repeats such a header */
+/* Tables are ui.html_table's in print mode (st.table is not drawn). */
 .nq72-table {border: 1px solid rgba(47, 45, 43, 0.1); border-radius: 0.5rem; margin-top: 1rem; font-size: 14px}
 .nq72-table table {width: 100%; border-collapse: separate; border-spacing: 0}
 .nq72-table th {color: rgba(47, 45, 43, 0.7); font-weight: 400; text-align: left; padding: 4px 6px 4px 8px}
 .nq72-table td {padding: 4px 6px}
 .nq72-table th, .nq72-table tr:not(:last-child) td {border-bottom: 1px solid rgba(47, 45, 43, 0.1)}
-.nq72-table thead {display: table-header-group; break-inside: avoid}
-[data-testid="stTable"] tr, .nq72-table tr, [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stAlert"],
+.nq72-table thead {display: table-header-group; break-inside: avoid}  /* Chromium repeats such a header */
+.nq72-table tr, [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stAlert"],
 [data-testid="stCaptionContainer"], .stVerticalBlock:has(> .stElementContainer > [data-testid="stPlotlyChart"]) {
   break-inside: avoid}
 [data-testid="stElementContainer"]:has([data-testid="stHeading"]), [data-testid="stHeading"], h1, h2, h3 {break-after: avoid}
@@ -416,11 +413,6 @@ html, body, #root, #root > div, [data-testid="stApp"], [data-testid="stScreencas
 [data-testid="stHeading"] {break-inside: avoid}
 [data-testid="stHeading"]::after {content: ""; display: block; height: 4cm; margin-bottom: -4cm}
 """
-
-
-def print_mode() -> bool:
-    """Whether this run draws the exporter's print mode (dashboard.state.print_mode)."""
-    return state_print_mode()
 
 
 def print_style() -> None:
