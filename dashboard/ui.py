@@ -554,7 +554,7 @@ def check_and_load(db: str, upload, actor, scope: str | None, lang: str) -> None
         return
     confirmed = warnings_view(check[0], lang) if check[0].status == "warnings" else True
     if check[0].status != "warnings":
-        st.success(t("check_ok", lang).format(n=fmt.number(check[0].rows, lang, 0)))
+        st.success(t("check_ok", lang).format(file=plain(upload.name), n=fmt.number(check[0].rows, lang, 0)))
     if check[0].pending:
         pending_view(check[0].pending, "check_pending", lang)
     if check[0].rows_frame is not None:
@@ -592,7 +592,7 @@ def warnings_view(report, lang: str) -> bool:
 def problems_view(report, file: str, lang: str) -> None:
     """A rejected file: how many problems, the first 1,000 of them as page text (a sheet column for a
     workbook), scrolled inside a box when long, and the list as CSV."""
-    st.error(t("check_bad", lang).format(n=fmt.number(report.total_problems, lang, 0)))
+    st.error(t("check_bad", lang).format(file=plain(file), n=fmt.number(report.total_problems, lang, 0)))
     errors = views.problems_table(report.problems, lang)
     if note := views.problems_note(len(errors), report.total_problems, lang):
         st.warning(note)

@@ -100,10 +100,10 @@ TEXT: dict[str, dict[str, str]] = {
     "upload_file": {"vi": "Chọn tệp CSV hoặc Excel", "en": "Choose a CSV or Excel file"},
     "upload_scope": {"vi": "Nộp cho tỉnh (để trống: toàn quốc)", "en": "Submitting for province (empty: national)"},
     "upload_user": {"vi": "Người nộp", "en": "Submitted by"},
-    "check_ok": {"vi": "Tệp hợp lệ: {n} dòng. Kiểm tra bản xem trước rồi bấm Nạp.",
-                 "en": "The file is valid: {n} rows. Check the preview, then press Load."},
-    "check_bad": {"vi": "Tệp bị từ chối: {n} lỗi. Chưa có gì được ghi. Sửa các dòng dưới đây rồi tải lại.",
-                  "en": "The file is rejected: {n} errors. Nothing was written. Fix the rows below and upload again."},
+    "check_ok": {"vi": "Tệp {file} hợp lệ: {n} dòng. Kiểm tra bản xem trước rồi bấm Nạp.",
+                 "en": "The file {file} is valid: {n} rows. Check the preview, then press Load."},
+    "check_bad": {"vi": "Tệp {file} bị từ chối: {n} lỗi. Chưa có gì được ghi. Sửa các dòng dưới đây rồi tải lại.",
+                  "en": "The file {file} is rejected: {n} errors. Nothing was written. Fix the rows below and upload again."},
     "confirm_load": {"vi": "Nạp vào cơ sở dữ liệu", "en": "Load into the database"},
     # A warning before a jump (issue 16): a value far from the area's previous one, confirmed before loading
     "jump_warning": {

@@ -124,13 +124,13 @@ def test_upload_rejects_then_loads(server, served_db, browser, tmp_path):
     page = open_page(browser, f"{server}/tai-du-lieu")
     try:
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
-        page.wait_for_selector("text=Tệp bị từ chối", timeout=60_000)
+        page.wait_for_selector("text=Tệp bad.csv bị từ chối", timeout=60_000)
         wait_drawn(page)
         body = page.inner_text("body")
         assert "ngoài khoảng hợp lý" in body
         full_screenshot(page, "upload-rejected-vi")
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
-        page.wait_for_selector("text=Tệp hợp lệ", timeout=60_000)
+        page.wait_for_selector("text=Tệp good.csv hợp lệ", timeout=60_000)
         page.get_by_role("button", name="Nạp vào cơ sở dữ liệu").click()
         page.wait_for_selector("text=Đã nạp 1 dòng", timeout=60_000)
     finally:

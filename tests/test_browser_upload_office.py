@@ -80,7 +80,7 @@ def rerun(page) -> None:
 
 def upload_and_load(page, path: Path, rows: int, shot: str | None = None) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    page.wait_for_selector(f"text=Tệp hợp lệ: {rows} dòng", timeout=120_000)
+    page.wait_for_selector(f"text=Tệp {path.name} hợp lệ: {rows} dòng", timeout=120_000)
     wait_drawn(page)
     if shot:
         screenshot(page, shot)
