@@ -1,17 +1,32 @@
 """Measure: uploads per minute held while N reader processes query the database in a loop,
 with every reader error and every lost submission counted; and SIGKILL rounds survived.
 
-Run: .venv/bin/python bench/concurrency.py [--readers 4] [--uploads 30] [--kills 10]"""
+Then readers as people are (issue 15): 10 and 20 reader sessions opening the Province page of a
+province with commune data together, one headless Chromium with a context each, against `nq72 serve`
+on the national-scale database (log-in off, so each context is a new session, as in bench/pages.py).
+Per round: median and p95 seconds from navigation until the page has drawn (script idle, every chart
+with its SVG), the same until the server's script run ended, failures, the server's resident memory
+before and at its peak (sampled every 50 ms), and the CPU seconds the server spent. One visit first,
+so that the server's caches are filled as on a server that has been up for a while.
+
+Run: .venv/bin/python bench/concurrency.py [--readers 4] [--uploads 30] [--kills 10]
+                                           [--sessions 10,20] [--national PATH] [--only uploads|readers]
+  --national PATH: the national database there, built first if the file does not exist."""
 from __future__ import annotations
 
 import argparse
+import asyncio
+import datetime as dt
+import math
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,11 +52,21 @@ print(reads, errors, flush=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--uploads", type=int, default=30)
     parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--sessions", default="10,20", help="reader sessions per round, comma-separated")
+    parser.add_argument("--national", metavar="PATH", help="national database (built there if missing)")
+    parser.add_argument("--only", choices=["uploads", "readers"])
     args = parser.parse_args()
+    if args.only != "readers":
+        uploads_and_kills(args)
+    if args.only != "uploads":
+        readers(args)
+
+
+def uploads_and_kills(args) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT), NQ72_QUALITY_AFTER_INGEST="0")
     with tempfile.TemporaryDirectory() as d:
         db, stop = Path(d) / "c.duckdb", Path(d) / "stop"
@@ -86,6 +111,109 @@ def main() -> None:
             loaded += after != before
         print(f"SIGKILL rounds: {args.kills}, database opened and whole after every one: {survived}, "
               f"rounds in which the file had been loaded before the kill: {loaded}")
+
+
+@dataclass
+class Round:
+    sessions: int
+    drawn: list[float] = field(default_factory=list)    # seconds from navigation to drawn, per session
+    ran: list[float] = field(default_factory=list)      # ... to the end of the server's script run
+    failures: list[str] = field(default_factory=list)
+    wall: float = 0.0
+    rss_before_mb: float = 0.0
+    rss_peak_mb: float = 0.0
+    cpu: float = 0.0
+
+
+def readers(args) -> None:
+    from bench.national import TODAY, build_national, ensure_db
+    from bench.pages import CHROMIUM, CHROMIUM_ARGS, PAGES, Server
+
+    sessions = [int(n) for n in args.sessions.split(",") if n]
+    with tempfile.TemporaryDirectory(prefix="nq72-readers-") as d:
+        db = ensure_db(args.national, Path(d), "national", lambda p: build_national(p, today=TODAY, progress=False))
+        load = os.getloadavg()
+        print(f"\nreaders: {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load average"
+              f" {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; page {PAGES['province']}", flush=True)
+        server = Server(ROOT, db)
+        try:
+            asyncio.run(_visits(server, 1, CHROMIUM, CHROMIUM_ARGS, PAGES["province"]))  # caches filled
+            rounds = [asyncio.run(_visits(server, n, CHROMIUM, CHROMIUM_ARGS, PAGES["province"])) for n in sessions]
+            peak_ever = _status_kb(server.proc.pid, "VmHWM") / 1024
+        finally:
+            server.stop()
+    print(f"{'sessions':>8}{'median s':>10}{'p95 s':>8}{'max s':>8}{'run end s':>11}{'failed':>8}{'round s':>9}"
+          f"{'srv CPU s':>11}{'MB before':>11}{'MB peak':>9}")
+    for r in rounds:
+        print(f"{r.sessions:>8}{_median(r.drawn):>10.2f}{_p95(r.drawn):>8.2f}{max(r.drawn, default=0):>8.2f}"
+              f"{_median(r.ran):>11.2f}{len(r.failures):>8}{r.wall:>9.1f}{r.cpu:>11.1f}{r.rss_before_mb:>11.0f}"
+              f"{r.rss_peak_mb:>9.0f}")
+        for failure in dict.fromkeys(r.failures):
+            print(f"  failed: {failure}")
+    print(f"median/p95/max: navigation to drawn per session; run end: median to the end of the server's script"
+          f" run; MB: the server's resident memory (peak sampled every 50 ms; highest ever {peak_ever:.0f} MB);"
+          f" one Chromium, a context per session, on the same {os.cpu_count()} cores as the server")
+
+
+async def _visits(server, n: int, chromium: str, chromium_args: list[str], path: str) -> Round:
+    """n sessions opening `path` at once, each in a browser context of its own."""
+    from playwright.async_api import async_playwright
+
+    from bench.pages import DRAWN, TIMEOUT_MS
+
+    result = Round(n, rss_before_mb=_status_kb(server.proc.pid, "VmRSS") / 1024)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium, args=chromium_args)
+        contexts = [await browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN") for _ in range(n)]
+        tabs = [await c.new_page() for c in contexts]
+
+        async def one(tab) -> None:
+            t0 = time.perf_counter()
+            try:
+                await tab.goto(server.url + path, wait_until="commit", timeout=TIMEOUT_MS)
+                await tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
+                result.ran.append(time.perf_counter() - t0)
+                await tab.wait_for_function(DRAWN, timeout=TIMEOUT_MS)
+                result.drawn.append(time.perf_counter() - t0)
+                if await tab.locator('[data-testid="stException"]').count() or not await tab.locator("h1").count():
+                    result.failures.append("an error or no title on the page")
+            except Exception as exc:  # noqa: BLE001 - a session that never draws is counted, the round goes on
+                result.failures.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+
+        peak, stop = [result.rss_before_mb], asyncio.Event()
+
+        async def sample() -> None:
+            while not stop.is_set():
+                peak[0] = max(peak[0], _status_kb(server.proc.pid, "VmRSS") / 1024)
+                await asyncio.sleep(0.05)
+
+        sampler = asyncio.create_task(sample())
+        cpu, t0 = server.cpu_seconds(), time.perf_counter()
+        await asyncio.gather(*(one(tab) for tab in tabs))
+        result.wall, result.cpu = time.perf_counter() - t0, server.cpu_seconds() - cpu
+        stop.set()
+        await sampler
+        result.rss_peak_mb = peak[0]
+        for c in contexts:
+            await c.close()
+        await browser.close()
+    return result
+
+
+def _status_kb(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def _p95(xs: list[float]) -> float:
+    """The nearest-rank 95th percentile: the value 95 % of sessions did not exceed."""
+    return sorted(xs)[max(0, math.ceil(0.95 * len(xs)) - 1)] if xs else float("nan")
 
 
 if __name__ == "__main__":
