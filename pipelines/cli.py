@@ -456,7 +456,8 @@ def serve(db, port, host) -> None:
     if path.exists():
         _up_to_date(path)
     env = dict(os.environ, NQ72_DB=str(path.resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "app.py"),
+    # Streamlit's command line, run by dashboard.server once the dashboard's imports are loaded
+    cmd = [sys.executable, "-m", "dashboard.server", "run", str(root / "dashboard" / "app.py"),
            "--server.port", str(port), "--server.address", host, "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
     click.echo(f"nq72: http://{host}:{port}  (database {env['NQ72_DB']})", err=True)

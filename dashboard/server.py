@@ -1,0 +1,66 @@
+"""What `nq72 serve` runs: Streamlit's own command line, after the modules the dashboard's scripts
+import and the reference data every page reads are loaded in this process. Streamlit runs app.py
+and the pages as scripts, so their imports (pandas, plotly, DuckDB, the catalogue...) would otherwise
+fall on the first reader after each start: ~1.5 s more on a 2-core machine (bench/pages.py, cold).
+
+Run: python -m dashboard.server run dashboard/app.py [streamlit options]"""
+from __future__ import annotations
+
+import ast
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+from streamlit.web.cli import main
+
+SCRIPTS = [Path(__file__).with_name("app.py"), *sorted(Path(__file__).with_name("app_pages").glob("*.py"))]
+
+
+def script_imports(scripts: list[Path] = SCRIPTS) -> list[str]:
+    """The modules the scripts import at their top level, in the order they first appear."""
+    names: dict[str, None] = {}
+    for script in scripts:
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                names.update(dict.fromkeys(alias.name for alias in node.names))
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                # `from dashboard import ui` imports the module dashboard.ui, `from x import f` only x
+                names.update(dict.fromkeys(f"{node.module}.{a.name}" for a in node.names))
+    return list(names)
+
+
+def preload() -> list[str]:
+    """Import every module the scripts import, and load the catalogue and the geography; the names
+    that failed (never fatal here: the page that needs one shows its own error to its reader)."""
+    failed = []
+    # st.cache_data warns at each decoration that there is no runtime yet: true, and harmless here.
+    loggers = [logging.getLogger(f"streamlit.runtime.caching.{m}") for m in ("cache_data_api", "cache_resource_api")]
+    levels = [log.level for log in loggers]
+    for log in loggers:
+        log.setLevel(logging.ERROR)
+    try:
+        for name in script_imports():
+            try:
+                importlib.import_module(name)
+            except ModuleNotFoundError:
+                if name.rpartition(".")[0] not in sys.modules:  # else `from x import f`: f is no module
+                    failed.append(name)
+            except Exception:  # noqa: BLE001
+                failed.append(name)
+        try:
+            from data import geography
+            from indicators.catalogue import catalogue
+
+            catalogue(), geography.provinces(), geography.communes()
+        except Exception:  # noqa: BLE001
+            failed.append("catalogue, geography")
+    finally:
+        for log, level in zip(loggers, levels):
+            log.setLevel(level)
+    return failed
+
+
+if __name__ == "__main__":
+    preload()
+    main(prog_name="streamlit")

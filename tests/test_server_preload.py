@@ -1,0 +1,31 @@
+"""dashboard.server: what `nq72 serve` loads before Streamlit starts (issue 15, the first visit)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from dashboard.server import SCRIPTS, script_imports
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_script_of_the_router_is_read():
+    names = {p.name for p in SCRIPTS}
+    assert "app.py" in names and {"province.py", "upload.py", "admin.py"} <= names
+
+
+def test_the_scripts_imports_are_listed_as_modules_or_names_in_modules(tmp_path):
+    script = tmp_path / "page.py"
+    script.write_text("import pandas as pd\nfrom dashboard import ui, views\nfrom data.geography import provinces\n"
+                      "from . import nothing\nif True:\n    import json\n")
+    assert script_imports([script]) == ["pandas", "dashboard.ui", "dashboard.views", "data.geography.provinces"]
+
+
+def test_preload_imports_what_the_pages_import_quietly_in_a_fresh_interpreter():
+    done = subprocess.run([sys.executable, "-c", "import sys; from dashboard.server import preload; failed = preload();"
+                           " print(failed, 'dashboard.charts' in sys.modules, 'plotly' in sys.modules)"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "[] True True"
+    assert "No runtime found" not in done.stderr   # st.cache_data's warning at each decoration, silenced
