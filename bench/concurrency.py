@@ -139,7 +139,7 @@ def readers(args) -> None:
         try:
             asyncio.run(_visits(server, 1, CHROMIUM, CHROMIUM_ARGS, PAGES["province"]))  # caches filled
             rounds = [asyncio.run(_visits(server, n, CHROMIUM, CHROMIUM_ARGS, PAGES["province"])) for n in sessions]
-            peak_ever = _status_kb(server.proc.pid, "VmHWM") / 1024
+            peak_ever = server.rss_mb("VmHWM") or 0
         finally:
             server.stop()
     print(f"{'sessions':>8}{'median s':>10}{'p95 s':>8}{'max s':>8}{'run end s':>11}{'failed':>8}{'round s':>9}"
@@ -161,7 +161,7 @@ async def _visits(server, n: int, chromium: str, chromium_args: list[str], path:
 
     from bench.pages import DRAWN, TIMEOUT_MS
 
-    result = Round(n, rss_before_mb=_status_kb(server.proc.pid, "VmRSS") / 1024)
+    result = Round(n, rss_before_mb=server.rss_mb() or 0)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium, args=chromium_args)
         contexts = [await browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN") for _ in range(n)]
@@ -184,7 +184,7 @@ async def _visits(server, n: int, chromium: str, chromium_args: list[str], path:
 
         async def sample() -> None:
             while not stop.is_set():
-                peak[0] = max(peak[0], _status_kb(server.proc.pid, "VmRSS") / 1024)
+                peak[0] = max(peak[0], server.rss_mb() or 0)
                 await asyncio.sleep(0.05)
 
         sampler = asyncio.create_task(sample())
@@ -198,13 +198,6 @@ async def _visits(server, n: int, chromium: str, chromium_args: list[str], path:
             await c.close()
         await browser.close()
     return result
-
-
-def _status_kb(pid: int, key: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    return 0
 
 
 def _median(xs: list[float]) -> float:

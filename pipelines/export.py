@@ -476,9 +476,7 @@ def start_server(db: str | Path, port: int | None = None, timeout: float = 90,
     """`nq72 serve` on a free loopback port, returned once it answers its health check.
     Without log-in unless asked: it lives on loopback for one export only."""
     port = port or free_port()
-    # No file watcher: it walks every loaded module after each page run (a fifth of the server's
-    # time per page), to offer a reload nobody asks for on a server that lives for one export.
-    env = dict(os.environ, NQ72_QUALITY_AFTER_INGEST="0", NQ72_AUTH="off", STREAMLIT_SERVER_FILE_WATCHER_TYPE="none")
+    env = dict(os.environ, NQ72_QUALITY_AFTER_INGEST="0", NQ72_AUTH="off")
     if log_in:
         env.pop("NQ72_AUTH")
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db), "--port", str(port)],
