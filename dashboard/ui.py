@@ -552,7 +552,7 @@ def check_and_load(db: str, upload, actor, scope: str | None, lang: str) -> None
     if check[0].status == "rejected":
         problems_view(check[0], upload.name, lang)
         return
-    confirmed = warnings_view(check[0], lang) if check[0].status == "warnings" else True
+    confirmed = warnings_view(check[0], upload.name, lang) if check[0].status == "warnings" else True
     if check[0].status != "warnings":
         st.success(t("check_ok", lang).format(file=plain(upload.name), n=fmt.number(check[0].rows, lang, 0)))
     if check[0].pending:
@@ -580,11 +580,11 @@ def _followed(job: jobs.Job, file: str, steps: list[str], lang: str) -> tuple | 
         return None
 
 
-def warnings_view(report, lang: str) -> bool:
+def warnings_view(report, file: str, lang: str) -> bool:
     """A valid file whose values jump from the previous period: each with its previous value and
     period, and the uploader's confirmation that enables Load (True once ticked)."""
     n = len(report.warnings)
-    st.warning(t("check_warnings", lang).format(n=fmt.number(n, lang, 0)))
+    st.warning(t("check_warnings", lang).format(file=plain(file), n=fmt.number(n, lang, 0)))
     table(views.warnings_table(report.warnings, lang))
     return st.checkbox(t("confirm_warnings", lang).format(n=fmt.number(n, lang, 0)), key="confirm_warnings")
 

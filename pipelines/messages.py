@@ -111,9 +111,9 @@ TEXT: dict[str, dict[str, str]] = {
               " vượt mức hợp lý {step} {unit_vi}. {reason_vi}",
         "en": "{indicator}, {area}, {period}: {value} against {previous} in {previous_period} (a change of {change} {unit_en}),"
               " more than the plausible {step} {unit_en}. {reason_en}"},
-    "check_warnings": {"vi": "Tệp hợp lệ nhưng {n} giá trị thay đổi nhiều so với kỳ trước. Chưa có gì được ghi."
+    "check_warnings": {"vi": "Tệp {file} hợp lệ nhưng {n} giá trị thay đổi nhiều so với kỳ trước. Chưa có gì được ghi."
                              " Kiểm tra từng giá trị dưới đây: nếu đúng, xác nhận rồi bấm Nạp; nếu sai, sửa tệp rồi tải lại.",
-                       "en": "The file is valid but {n} values changed a lot from the previous period. Nothing was written."
+                       "en": "The file {file} is valid but {n} values changed a lot from the previous period. Nothing was written."
                              " Check each value below: if right, confirm and press Load; if wrong, fix the file and upload again."},
     "confirm_warnings": {"vi": "Tôi đã kiểm tra {n} giá trị này", "en": "I checked these {n} values"},
     "previous_value": {"vi": "Giá trị trước", "en": "Previous value"},
