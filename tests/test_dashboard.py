@@ -321,3 +321,21 @@ def test_a_printed_table_is_escaped_page_text_with_its_status_colours():
     assert "&gt; 95 %" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html
     assert f"color: {STATUS_STYLE['achieved'][0]}" in html and html.count("white-space: nowrap") == 2
     assert html.count("<tr>") == 3 and "<th>Tình trạng</th>" in html
+
+
+def test_printed_charts_are_static_and_screen_charts_are_not(monkeypatch, demo_db):
+    """A sheet is never hovered: printed charts skip plotly's event layers and toolbar (the export
+    draws faster); on the screen they keep hover, zoom and the PNG button with its file name."""
+    import json
+
+    from dashboard import ui
+
+    def configs(at) -> list[dict]:
+        return [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+
+    screen = configs(run_page(monkeypatch, demo_db, "province", province="66"))
+    assert screen and all(not c.get("staticPlot") and c["toImageButtonOptions"]["filename"].startswith("nq72-66-")
+                          for c in screen)
+    monkeypatch.setattr(ui, "print_mode", lambda: True)
+    printed = configs(run_page(monkeypatch, demo_db, "province", province="66"))
+    assert len(printed) == len(screen) and all(c == {"staticPlot": True} for c in printed)
