@@ -19,6 +19,13 @@ def number(value: float | None, lang: str = "vi", decimals: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
 
+def figure(value: float | None, lang: str = "vi") -> str:
+    """A figure as it was given, with as many decimals as it has (up to 6): '95,1', '1.234' (vi)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format_decimal(value, format="#,##0.######", locale=LOCALES[lang])
+
+
 def value_with_unit(value: float | None, unit: str, lang: str = "vi", decimals: int = 1) -> str:
     """'94,7 %' (vi) / '94.7%' (en); other units after a space: '74,8 năm'."""
     text = number(value, lang, decimals)

@@ -468,10 +468,10 @@ def show_outcome(report, lang: str) -> None:
     if report.status == "rejected":
         st.error(plain("; ".join(p.message(lang) for p in report.problems)))
     elif report.status == "warnings":  # a new jump since the check (another file loaded meanwhile)
-        st.warning(t("warnings_held", lang).format(n=fmt.number(len(report.warnings), lang, 0)))
+        st.warning(t("warnings_held", lang, n=fmt.number(len(report.warnings), lang, 0)))
     elif report.status != "pending":
         key = "loaded" if report.status == "accepted" else "unchanged"
-        st.success(t(key, lang).format(n=fmt.number(report.rows, lang, 0), id=report.submission_id))
+        st.success(t(key, lang, n=fmt.number(report.rows, lang, 0), id=report.submission_id))
     if report.pending:  # corrections to closed periods, held for an admin
         pending_view(report.pending, "upload_pending", lang)
 
@@ -496,7 +496,7 @@ def entry_outcome(report, name: str, lang: str) -> None:
     if report.status == "rejected":
         st.error(plain(t("entry_refused", lang, reason="; ".join(p.message(lang) for p in report.problems))))
     elif report.status == "warnings":
-        st.warning(t("warnings_held", lang).format(n=fmt.number(len(report.warnings), lang, 0)))
+        st.warning(t("warnings_held", lang, n=fmt.number(len(report.warnings), lang, 0)))
     elif report.status == "pending":
         st.success(t("entry_sent_pending", lang, name=name))
     else:
@@ -557,7 +557,7 @@ def check_and_load(db: str, upload, actor, scope: str | None, lang: str) -> None
         return
     confirmed = warnings_view(check[0], upload.name, lang) if check[0].status == "warnings" else True
     if check[0].status != "warnings":
-        st.success(t("check_ok", lang).format(file=plain(upload.name), n=fmt.number(check[0].rows, lang, 0)))
+        st.success(t("check_ok", lang, file=plain(upload.name), n=fmt.number(check[0].rows, lang, 0)))
     if check[0].pending:
         pending_view(check[0].pending, "check_pending", lang)
     if check[0].rows_frame is not None:
@@ -587,15 +587,15 @@ def warnings_view(report, file: str, lang: str) -> bool:
     """A valid file whose values jump from the previous period: each with its previous value and
     period, and the uploader's confirmation that enables Load (True once ticked)."""
     n = len(report.warnings)
-    st.warning(t("check_warnings", lang).format(file=plain(file), n=fmt.number(n, lang, 0)))
+    st.warning(t("check_warnings", lang, file=plain(file), n=fmt.number(n, lang, 0)))
     table(views.warnings_table(report.warnings, lang))
-    return st.checkbox(t("confirm_warnings", lang).format(n=fmt.number(n, lang, 0)), key="confirm_warnings")
+    return st.checkbox(t("confirm_warnings", lang, n=fmt.number(n, lang, 0)), key="confirm_warnings")
 
 
 def problems_view(report, file: str, lang: str) -> None:
     """A rejected file: how many problems, the first 1,000 of them as page text (a sheet column for a
     workbook), scrolled inside a box when long, and the list as CSV."""
-    st.error(t("check_bad", lang).format(file=plain(file), n=fmt.number(report.total_problems, lang, 0)))
+    st.error(t("check_bad", lang, file=plain(file), n=fmt.number(report.total_problems, lang, 0)))
     errors = views.problems_table(report.problems, lang)
     if note := views.problems_note(len(errors), report.total_problems, lang):
         st.warning(note)

@@ -232,7 +232,8 @@ def preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFra
     return pd.DataFrame({t("row", lang): head["row_number"], t("indicator", lang): head["indicator"].astype(str),
                          t("code", lang): head["area_code"].astype(str),
                          t("province", lang): head["area_code"].astype(str).map(names),
-                         t("period", lang): head["period"].astype(str), t("value", lang): head["value"]})
+                         t("period", lang): head["period"].astype(str),
+                         t("value", lang): [fmt.figure(v, lang) for v in head["value"]]})
 
 
 def task_preview_table(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFrame:

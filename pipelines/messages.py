@@ -94,16 +94,19 @@ TEXT: dict[str, dict[str, str]] = {
     "threshold": {"vi": "Ngưỡng số bác sĩ", "en": "Doctors threshold"},
     "all_provinces": {"vi": "Tất cả", "en": "All"},
     "stations_below": {"vi": "{n} trạm dưới {k} bác sĩ (trên {total} trạm có số liệu)",
-                       "en": "{n} stations below {k} doctors (of {total} reporting)"},
+                       "en": "{n} stations below {k} doctors (of {total} reporting)",
+                       "en_one": "{n} station below {k} doctors (of {total} reporting)"},
     "commune": {"vi": "Xã, phường", "en": "Commune"},
     "code": {"vi": "Mã", "en": "Code"},
     "upload_file": {"vi": "Chọn tệp CSV hoặc Excel", "en": "Choose a CSV or Excel file"},
     "upload_scope": {"vi": "Nộp cho tỉnh (để trống: toàn quốc)", "en": "Submitting for province (empty: national)"},
     "upload_user": {"vi": "Người nộp", "en": "Submitted by"},
     "check_ok": {"vi": "Tệp {file} hợp lệ: {n} dòng. Kiểm tra bản xem trước rồi bấm Nạp.",
-                 "en": "The file {file} is valid: {n} rows. Check the preview, then press Load."},
+                 "en": "The file {file} is valid: {n} rows. Check the preview, then press Load.",
+                 "en_one": "The file {file} is valid: {n} row. Check the preview, then press Load."},
     "check_bad": {"vi": "Tệp {file} bị từ chối: {n} lỗi. Chưa có gì được ghi. Sửa các dòng dưới đây rồi tải lại.",
-                  "en": "The file {file} is rejected: {n} errors. Nothing was written. Fix the rows below and upload again."},
+                  "en": "The file {file} is rejected: {n} errors. Nothing was written. Fix the rows below and upload again.",
+                  "en_one": "The file {file} is rejected: {n} error. Nothing was written. Fix it as shown below and upload again."},
     "confirm_load": {"vi": "Nạp vào cơ sở dữ liệu", "en": "Load into the database"},
     # A warning before a jump (issue 16): a value far from the area's previous one, confirmed before loading
     "jump_warning": {
@@ -114,13 +117,18 @@ TEXT: dict[str, dict[str, str]] = {
     "check_warnings": {"vi": "Tệp {file} hợp lệ nhưng {n} giá trị thay đổi nhiều so với kỳ trước. Chưa có gì được ghi."
                              " Kiểm tra từng giá trị dưới đây: nếu đúng, xác nhận rồi bấm Nạp; nếu sai, sửa tệp rồi tải lại.",
                        "en": "The file {file} is valid but {n} values changed a lot from the previous period. Nothing was written."
-                             " Check each value below: if right, confirm and press Load; if wrong, fix the file and upload again."},
-    "confirm_warnings": {"vi": "Tôi đã kiểm tra {n} giá trị này", "en": "I checked these {n} values"},
+                             " Check each value below: if right, confirm and press Load; if wrong, fix the file and upload again.",
+                       "en_one": "The file {file} is valid but {n} value changed a lot from the previous period. Nothing was written."
+                                 " Check it below: if right, confirm and press Load; if wrong, fix the file and upload again."},
+    "confirm_warnings": {"vi": "Tôi đã kiểm tra {n} giá trị này", "en": "I checked these {n} values",
+                                                                  "en_one": "I checked this value"},
     "previous_value": {"vi": "Giá trị trước", "en": "Previous value"},
     "previous_period": {"vi": "Kỳ trước", "en": "Previous period"},
     "warnings_held": {"vi": "Chưa nạp: {n} giá trị thay đổi nhiều cần được xác nhận.",
-                      "en": "Not loaded: {n} values that changed a lot need confirming."},
-    "loaded": {"vi": "Đã nạp {n} dòng (lần nộp #{id}).", "en": "Loaded {n} rows (submission #{id})."},
+                      "en": "Not loaded: {n} values that changed a lot need confirming.",
+                      "en_one": "Not loaded: {n} value that changed a lot needs confirming."},
+    "loaded": {"vi": "Đã nạp {n} dòng (lần nộp #{id}).", "en": "Loaded {n} rows (submission #{id}).",
+                                                         "en_one": "Loaded {n} row (submission #{id})."},
     "unchanged": {"vi": "Tệp này đã được nạp trước đây (lần nộp #{id}); không có gì thay đổi.",
                   "en": "This file was loaded before (submission #{id}); nothing changed."},
     "load_failed": {"vi": "Không nạp được: {reason}. Cơ sở dữ liệu không thay đổi.",
@@ -511,38 +519,50 @@ TEXT: dict[str, dict[str, str]] = {
     "cover_synthetic": {"vi": "DỮ LIỆU MINH HỌA (tổng hợp, không phải số liệu thật)",
                         "en": "SYNTHETIC DEMO DATA (generated, not real figures)"},
     "cli_rejected_head": {"vi": "✗ {file}: bị từ chối, {n} lỗi; không có gì được ghi.",
-                          "en": "✗ {file}: rejected, {n} errors; nothing was written."},
+                          "en": "✗ {file}: rejected, {n} errors; nothing was written.",
+                          "en_one": "✗ {file}: rejected, {n} error; nothing was written."},
     "cli_row": {"vi": "dòng {row}", "en": "row {row}"},
     "cli_whole_file": {"vi": "cả tệp", "en": "whole file"},
     "cli_column": {"vi": "cột {column}", "en": "column {column}"},
     "cli_unchanged": {"vi": "= {file}: không đổi (đã nạp ở lần nộp #{id}).",
                       "en": "= {file}: unchanged (already loaded as submission #{id})."},
     "cli_dry_run": {"vi": "✓ {file}: hợp lệ, {n} dòng (chạy thử, chưa ghi).",
-                    "en": "✓ {file}: valid, {n} rows (dry run, nothing written)."},
+                    "en": "✓ {file}: valid, {n} rows (dry run, nothing written).",
+                    "en_one": "✓ {file}: valid, {n} row (dry run, nothing written)."},
     "cli_loaded": {"vi": "✓ {file}: đã nạp {n} dòng, lần nộp #{id}.",
-                   "en": "✓ {file}: loaded {n} rows as submission #{id}."},
+                   "en": "✓ {file}: loaded {n} rows as submission #{id}.",
+                   "en_one": "✓ {file}: loaded {n} row as submission #{id}."},
     "cli_warnings_head": {"vi": "⚠ {file}: {n} giá trị thay đổi nhiều so với kỳ trước; chưa ghi gì."
                                 " Kiểm tra rồi chạy lại với --accept-warnings nếu đúng.",
                           "en": "⚠ {file}: {n} values changed a lot from the previous period; nothing written."
-                                " Check them, then run again with --accept-warnings if they are right."},
+                                " Check them, then run again with --accept-warnings if they are right.",
+                          "en_one": "⚠ {file}: {n} value changed a lot from the previous period; nothing written. Check it, then run"
+                                    " again with --accept-warnings if it is right."},
     # Closed periods and corrections (issue 16, section 3)
     "refused_not_admin": {"vi": "Tài khoản '{name}' không phải quản trị: không được duyệt điều chỉnh.",
                           "en": "Account '{name}' is not an admin: it cannot decide corrections."},
     "cli_pending": {"vi": "⏸ {file}: {n} điều chỉnh số liệu của kỳ đã khóa đang chờ quản trị duyệt; chưa thay số đang hiển thị.",
-                    "en": "⏸ {file}: {n} corrections to closed periods wait for an admin's approval; the figures shown are unchanged."},
+                    "en": "⏸ {file}: {n} corrections to closed periods wait for an admin's approval; the figures shown are unchanged.",
+                    "en_one": "⏸ {file}: {n} correction to a closed period waits for an admin's approval; the figure shown is unchanged."},
     "cli_pending_some": {"vi": "  ({n} điều chỉnh của kỳ đã khóa chờ duyệt)",
-                         "en": "  ({n} corrections to closed periods pending approval)"},
+                         "en": "  ({n} corrections to closed periods pending approval)",
+                         "en_one": "  ({n} correction to a closed period pending approval)"},
     "cli_pending_would": {"vi": "  ({n} điều chỉnh của kỳ đã khóa sẽ chờ quản trị duyệt khi nạp)",
-                          "en": "  ({n} corrections to closed periods would wait for an admin's approval)"},
+                          "en": "  ({n} corrections to closed periods would wait for an admin's approval)",
+                          "en_one": "  ({n} correction to a closed period would wait for an admin's approval)"},
     "correction_line": {"vi": "#{id} dòng {row}: {indicator}, {area}, kỳ {period}: {old} → {new}",
                         "en": "#{id} row {row}: {indicator}, {area}, {period}: {old} → {new}"},
     "upload_pending": {"vi": "{n} giá trị sửa số liệu của kỳ đã khóa: chờ quản trị duyệt. Đến khi được duyệt, mọi trang vẫn hiện số cũ.",
                        "en": "{n} values change figures of closed periods: they wait for an admin's approval."
-                             " Until then every page shows the figure as it was."},
+                             " Until then every page shows the figure as it was.",
+                       "en_one": "{n} value changes a figure of a closed period: it waits for an admin's approval. Until then every"
+                                 " page shows the figure as it was."},
     "check_pending": {"vi": "{n} giá trị sửa số liệu của kỳ đã khóa: khi nạp, chúng sẽ chờ quản trị duyệt (mọi trang vẫn hiện"
                             " số cũ đến khi được duyệt); các giá trị khác được nạp ngay.",
                       "en": "{n} values change figures of closed periods: once loaded they wait for an admin's approval (every"
-                            " page shows the figure as it was until then); the other values load at once."},
+                            " page shows the figure as it was until then); the other values load at once.",
+                      "en_one": "{n} value changes a figure of a closed period: once loaded it waits for an admin's approval (every"
+                                " page shows the figure as it was until then); the other values load at once."},
     "correction_line_form": {"vi": "{indicator}, {area}, kỳ {period}: {old} → {new}",
                              "en": "{indicator}, {area}, {period}: {old} → {new}"},
     "correction_line_new": {"vi": "dòng {row}: {indicator}, {area}, kỳ {period}: {old} → {new}",
@@ -558,14 +578,16 @@ TEXT: dict[str, dict[str, str]] = {
     "entry_field_pending": {"vi": "Kỳ đã khóa: số này khác số đã lưu ({old}) nên sẽ chờ quản trị duyệt.",
                             "en": "Closed period: this differs from the stored figure ({old}), so it will wait for an admin."},
     "entry_warnings": {"vi": "{n} giá trị thay đổi nhiều so với kỳ trước (đánh dấu ⚠). Kiểm tra lại rồi xác nhận để gửi.",
-                       "en": "{n} values changed a lot from the previous period (marked ⚠). Check them, then confirm to send."},
+                       "en": "{n} values changed a lot from the previous period (marked ⚠). Check them, then confirm to send.",
+                       "en_one": "{n} value changed a lot from the previous period (marked ⚠). Check it, then confirm to send."},
     "entry_sent_pending": {"vi": "Đã gửi (“{name}”).", "en": "Sent (“{name}”)."},
     "corrections_pending": {"vi": "Điều chỉnh chờ duyệt (kỳ đã khóa)", "en": "Corrections pending approval (closed periods)"},
     "corrections_none": {"vi": "Không có điều chỉnh nào chờ duyệt.", "en": "No corrections are pending."},
     "correction_approve": {"vi": "Duyệt #{id}", "en": "Approve #{id}"},
     "correction_reject": {"vi": "Từ chối #{id}", "en": "Reject #{id}"},
     "correction_decided": {"vi": "Điều chỉnh #{id}: {status}.", "en": "Correction #{id}: {status}."},
-    "cli_warnings_accepted": {"vi": "  ({n} cảnh báo đã được xác nhận)", "en": "  ({n} warnings accepted)"},
+    "cli_warnings_accepted": {"vi": "  ({n} cảnh báo đã được xác nhận)", "en": "  ({n} warnings accepted)",
+                                                                         "en_one": "  ({n} warning accepted)"},
     # Report: restated targets and milestones without an indicator (issue 17 in the report)
     "rp_restated_in": {"vi": "nhắc lại trong {source}", "en": "restated in {source}"},
     "rp_milestones_intro": {"vi": "Cam kết của các kế hoạch chưa có chỉ tiêu đo được (theo dõi và trích dẫn, không chấm điểm):",
@@ -684,7 +706,8 @@ TEXT: dict[str, dict[str, str]] = {
     "rp_download_pdf": {"vi": "⬇ Tải PDF", "en": "⬇ PDF"},
     "rp_scope_national": {"vi": "Toàn quốc (báo cáo chung)", "en": "National (the whole country)"},
     "rp_summary_line": {"vi": "{place}, {period}: {parts}.", "en": "{place}, {period}: {parts}."},
-    "rp_cli_done": {"vi": "{n} tệp trong {folder} ({seconds:.0f} giây)", "en": "{n} files in {folder} ({seconds:.0f} s)"},
+    "rp_cli_done": {"vi": "{n} tệp trong {folder} ({seconds:.0f} giây)", "en": "{n} files in {folder} ({seconds:.0f} s)",
+                                                                         "en_one": "{n} file in {folder} ({seconds:.0f} s)"},
     "rp_period_month": {"vi": "tháng {month}/{year}", "en": "month {month}/{year}"},
     "rp_period_half": {"vi": "6 tháng đầu năm {year}", "en": "first half of {year}"},
     "rp_period_year": {"vi": "năm {year}", "en": "year {year}"},
@@ -767,7 +790,9 @@ TEXT: dict[str, dict[str, str]] = {
                        "en": "Figures: submitted by the provincial health departments through nq72. Targets: {targets}."},
     "rp_stations": {"vi": "Theo số liệu gần nhất, {place} có {n}/{total} trạm y tế xã dưới {k} bác sĩ ({share}).",
                     "en": ("By the latest figures, {n} of {total} commune health stations in {place} ({share}) have fewer than {k} "
-                           "doctors.")},
+                           "doctors."),
+                    "en_one": ("By the latest figures, {n} of {total} commune health stations in {place} ({share}) has fewer than"
+                               " {k} doctors.")},
     "rp_stations_list": {"vi": "Danh sách các trạm ở Phụ lục 1.", "en": "Appendix 1 lists them."},
     "rp_stations_none": {"vi": "Chưa có số liệu bác sĩ của các trạm y tế xã của {place}.",
                          "en": "No commune station figures for {place} yet."},
@@ -785,7 +810,8 @@ TEXT: dict[str, dict[str, str]] = {
                                 "due (completeness) and {timeliness} on time (timeliness).")},
     "rp_quality_weak": {"vi": "Các tháng có tỷ lệ đầy đủ dưới {min}: {months}.", "en": "Months with completeness below {min}: {months}."},
     "rp_flags": {"vi": "Lần kiểm tra gần nhất cảnh báo {n} giá trị của {place}: {items}; chi tiết ở phụ lục.",
-                 "en": "The latest run flagged {n} values of {place}: {items}; the appendix lists them."},
+                 "en": "The latest run flagged {n} values of {place}: {items}; the appendix lists them.",
+                 "en_one": "The latest run flagged {n} value of {place}: {items}; the appendix lists it."},
     "rp_quality_weakest": {"vi": "Mười tỉnh, thành phố có điểm chất lượng số liệu thấp nhất:",
                            "en": "The ten provinces with the lowest data-quality scores:"},
     "rp_flags_none": {"vi": "Lần kiểm tra gần nhất không cảnh báo giá trị nào của {place}.",
@@ -860,7 +886,8 @@ TEXT: dict[str, dict[str, str]] = {
     "entry_col_value": {"vi": "Giá trị", "en": "Value"},
     "entry_col_problem": {"vi": "Kiểm tra", "en": "Check"},
     "entry_grid_problems": {"vi": "{n} xã, phường có lỗi (xem cột “Kiểm tra”).",
-                            "en": "{n} communes have a problem (see the “Check” column)."},
+                            "en": "{n} communes have a problem (see the “Check” column).",
+                            "en_one": "{n} commune has a problem (see the “Check” column)."},
     "entry_draft_saved": {
         "vi": "Bản nháp được lưu trên máy chủ lúc {time} ngày {date} (theo tài khoản, tỉnh và kỳ): tải lại trang, "
               "hết phiên đăng nhập hay bị từ chối khi gửi đều không mất những gì đã nhập.",
@@ -876,13 +903,16 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Kỳ {period} đã có số liệu được nộp; các ô đang hiện bản nháp chưa gửi của bạn.",
         "en": "Figures for {period} have been submitted; the fields show your draft, not yet sent."},
     "entry_problems": {"vi": "Còn {n} lỗi: sửa các ô được đánh dấu rồi gửi.",
-                       "en": "{n} problems: fix the marked fields, then send."},
-    "entry_ok": {"vi": "Hợp lệ: {n} ô đã điền, sẵn sàng gửi.", "en": "Valid: {n} fields filled, ready to send."},
+                       "en": "{n} problems: fix the marked fields, then send.",
+                       "en_one": "{n} problem: fix the marked field, then send."},
+    "entry_ok": {"vi": "Hợp lệ: {n} ô đã điền, sẵn sàng gửi.", "en": "Valid: {n} fields filled, ready to send.",
+                                                               "en_one": "Valid: {n} field filled, ready to send."},
     "entry_empty": {"vi": "Chưa có ô nào được điền.", "en": "No field is filled yet."},
     "entry_submit": {"vi": "Gửi số liệu", "en": "Send the figures"},
     "entry_submit_help": {"vi": "Gửi như một lần nộp tệp, tên “{name}”: kiểm tra lại, nạp tất cả hoặc không nạp gì, ghi nhật ký.",
                           "en": "Sent as a submission like a file, named “{name}”: checked again, loaded all or nothing, audited."},
-    "entry_loaded": {"vi": "Đã gửi {n} số liệu (lần nộp #{id}, “{name}”).", "en": "Sent {n} figures (submission #{id}, “{name}”)."},
+    "entry_loaded": {"vi": "Đã gửi {n} số liệu (lần nộp #{id}, “{name}”).", "en": "Sent {n} figures (submission #{id}, “{name}”).",
+                                                                            "en_one": "Sent {n} figure (submission #{id}, “{name}”)."},
     "entry_unchanged": {"vi": "Các số liệu này đã được nộp y hệt trước đây (lần nộp #{id}); không có gì thay đổi.",
                         "en": "These figures were submitted exactly so before (submission #{id}); nothing changed."},
     "entry_refused": {"vi": "Chưa gửi được (bản nháp vẫn được giữ): {reason}", "en": "Not sent (the draft is kept): {reason}"},
@@ -901,7 +931,9 @@ def t(key: str, lang: str = "vi", **params: object) -> str:
     """The text of `key` in `lang` (Vietnamese when missing), with {params} filled in. A parameter
     given as {"vi": ..., "en": ...} (an indicator's name, a unit) is taken in the reader's language."""
     entry = TEXT[key]
-    text = entry.get(lang) or entry["vi"]
+    # English counts agree with their noun: "1 error", "2 errors" (Vietnamese nouns do not change).
+    one = lang == "en" and "en_one" in entry and str(params.get("n")).strip() == "1"
+    text = entry["en_one"] if one else entry.get(lang) or entry["vi"]
     if not params:
         return text
     return text.format(**{k: (v.get(lang) or v["vi"]) if isinstance(v, dict) else v for k, v in params.items()})

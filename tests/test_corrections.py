@@ -137,7 +137,7 @@ def test_cli_pending_status_list_approve_reject(db, tmp_path):
     doc = json.loads(sent.output)["files"][0]
     assert sent.exit_code == 0 and doc["status"] == "pending" and doc["pending"][0]["value"] == 95.8
     text = run(main, ["ingest", str(fix), "--db", str(db), "--user", "lan", "--lang", "en"])
-    assert text.exit_code == 0 and "wait for an admin" in text.output and "95.2 → 95.8" in text.output
+    assert text.exit_code == 0 and "waits for an admin" in text.output and "95.2 → 95.8" in text.output
     listed = run(main, ["corrections", "list", "--db", str(db)])
     cid = listed.output.split("\t")[0]
     assert listed.exit_code == 0 and "\tpending\tinsurance_coverage\t66\t2026-08\t95.2 -> 95.8\tlan" in listed.output
@@ -175,7 +175,7 @@ def test_upload_page_says_the_correction_waits(monkeypatch, db):
     monkeypatch.setattr(auth, "current", lambda: accounts.find(db, "lan"))
     at = uploaded(monkeypatch, db, "fix.csv", FIX, lang="en")
     said = [i.value.replace("\\", "") for i in at.info]
-    assert any("once loaded they wait for an admin's approval" in i and "row 2: Health insurance coverage, Đắk Lắk"
+    assert any("once loaded it waits for an admin's approval" in i and "row 2: Health insurance coverage, Đắk Lắk"
                in i and "95.20 → 95.80" in i for i in said), said
     next(b for b in at.button if b.label == "Load into the database").click().run()
     for _ in range(20):  # the load runs as a job followed across reruns
@@ -184,7 +184,7 @@ def test_upload_page_says_the_correction_waits(monkeypatch, db):
         at.run()
     assert not at.exception, [e.message for e in at.exception]
     said = [i.value.replace("\\", "") for i in at.info]
-    assert any("they wait for an admin's approval" in i and "#1 row 2" in i and "95.20 → 95.80" in i for i in said), said
+    assert any("it waits for an admin's approval" in i and "#1 row 2" in i and "95.20 → 95.80" in i for i in said), said
     assert _shown(db) == 95.2
 
 
@@ -206,7 +206,7 @@ def test_a_dry_run_lists_the_corrections_that_would_wait_and_stores_none(db, tmp
     assert doc["pending"] == [{"id": None, "row": 2, "indicator": "insurance_coverage", "area_code": "66",
                                "period": "2026-08", "value": 95.9, "current_value": 95.2}]
     out = CliRunner().invoke(main, [*cli, "--user", "lan", "--lang", "en"], env={"NQ72_TODAY": TODAY.isoformat()})
-    assert "(1 corrections to closed periods would wait for an admin's approval)" in out.output
+    assert "(1 correction to a closed period would wait for an admin's approval)" in out.output
     assert "row 2: insurance_coverage, 66, 2026-08: 95.2 → 95.9" in out.output
     out = CliRunner().invoke(main, [*cli, "--json"], env={"NQ72_TODAY": TODAY.isoformat()})
     assert json.loads(out.output)["files"][0]["pending"] == []            # the operator's applies directly too

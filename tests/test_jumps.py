@@ -131,9 +131,9 @@ def test_upload_page_shows_the_warnings_and_loads_once_confirmed(monkeypatch, tm
     with store.opened(db) as conn:
         assert load(conn, SEED, "seed.csv").status == "accepted"
     at = uploaded(monkeypatch, db, "slip.csv", SLIP, lang="en")
-    assert "1 values changed a lot" in at.warning[0].value
+    assert "1 value changed a lot" in at.warning[0].value
     assert at.warning[0].value.startswith("The file slip\\.csv is valid but")   # names its file, Markdown-escaped
-    assert at.checkbox[0].label == "I checked these 1 values"
+    assert at.checkbox[0].label == "I checked this value"
     load_button = next(b for b in at.button if b.label == "Load into the database")
     assert load_button.disabled
     at.checkbox[0].check().run()

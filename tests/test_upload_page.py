@@ -72,6 +72,17 @@ def test_task_update_file_is_previewed_as_tasks_and_loads(monkeypatch, db):
     assert [r["Tình trạng"] for r in rows] == ["Hoàn thành"]
 
 
+def test_the_preview_shows_figures_as_the_reader_writes_them(monkeypatch, db):
+    """Decimal commas in, decimal commas shown (94,7 in Vietnamese, 94.7 in English), never '94.7'."""
+    good = csv_bytes([HEAD, ["insurance_coverage", "92", MONTH, "95,1"], ["insurance_coverage", "01", MONTH, "87,25"]],
+                     delimiter=";", encoding="cp1258")
+    at = uploaded(monkeypatch, db, "dung.csv", good)
+    assert at.success and at.success[0].value.startswith("Tệp dung\\.csv hợp lệ: 2 dòng.")
+    assert at.dataframe[0].value["Giá trị"].tolist() == ["95,1", "87,25"]
+    english = uploaded(monkeypatch, db, "dung.csv", good, lang="en")
+    assert english.dataframe[0].value["Value"].tolist() == ["95.1", "87.25"]
+
+
 def test_check_shows_its_phases_and_a_rerun_does_not_check_again(monkeypatch, db):
     bad = csv_bytes([HEAD, ["insurance_coverage", "92", MONTH, "150,5"]], delimiter=";", encoding="cp1258")
     at = uploaded(monkeypatch, db, "sai.csv", bad)
@@ -80,7 +91,7 @@ def test_check_shows_its_phases_and_a_rerun_does_not_check_again(monkeypatch, db
     at.run()
     at.query_params["lang"] = "en"
     at.run()
-    assert "Checking every row" in status_text(at) and "The file sai\\.csv is rejected: 1 errors" in at.error[0].value
+    assert "Checking every row" in status_text(at) and "The file sai\\.csv is rejected: 1 error. " in at.error[0].value
     with store.opened(db, read_only=True) as conn:
         log = audit.read(conn)
     assert (log["subject"] == "sai.csv").sum() == 1   # one check, one audit line, however often the page reruns

@@ -85,6 +85,12 @@ def test_gap_between_percentages_is_in_points():
     assert fmt.gap(0.7, "years", "vi") == "0,7 năm" and fmt.gap(None, "%", "vi") == "–"
 
 
+def test_a_figure_keeps_its_decimals_in_the_readers_format():
+    assert [fmt.figure(v, "vi") for v in (95.1, 1234.25, 97.0, 0.000125, float("nan"))] == \
+        ["95,1", "1.234,25", "97", "0,000125", "–"]
+    assert [fmt.figure(v, "en") for v in (95.1, 1234.25, None)] == ["95.1", "1,234.25", "–"]
+
+
 def test_ranking_table_gaps_by_hand():
     card = pd.DataFrame({"area_code": ["01", "66", "12"], "value": [93.0, 95.5, 91.0], "period": ["2026-06"] * 3,
                          "status": ["acceleration_needed", "achieved", "deterioration"],

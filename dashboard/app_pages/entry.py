@@ -133,7 +133,7 @@ name = entry.submission_name(province, period)
 confirmed = True
 if checked.ok and checked.jumps:  # a new set of jumps asks again
     seen = "|".join(f"{k}={w.value:g}" for k, ws in sorted(checked.warnings.items()) for w in ws)
-    confirmed = st.checkbox(t("confirm_warnings", lang).format(n=fmt.number(checked.jumps, lang, 0)),
+    confirmed = st.checkbox(t("confirm_warnings", lang, n=fmt.number(checked.jumps, lang, 0)),
                             key=f"{state}:confirm:{seen}")
 if st.button(t("entry_submit", lang), type="primary", disabled=not (checked.ok and confirmed),
              help=t("entry_submit_help", lang, name=name)):

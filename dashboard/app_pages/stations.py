@@ -22,7 +22,7 @@ if communes.empty:
     st.info(t("no_values_for", lang))
     st.stop()
 below = communes[communes["value"] < threshold].sort_values(["province_code", "value", "name"])
-st.metric(t("stations_count", lang), t("stations_below", lang).format(
+st.metric(t("stations_count", lang), t("stations_below", lang,
     n=fmt.number(len(below), lang, 0), k=threshold, total=fmt.number(len(communes), lang, 0)))
 table = views.stations_table(below, names, lang)
 ui.frame(table)
