@@ -170,18 +170,19 @@ def _finite(values: pd.Series) -> pd.Series:
 
 
 # A cell clean_text() leaves empty holds nothing but these: invisible characters and spaces.
-_BLANK = re.compile(f"[{layout.INVISIBLE} \t\r\n{layout.SPACES}]*")
+_BLANK_CHARS = f"{layout.INVISIBLE} \t\r\n{layout.SPACES}"
 
 
 def blank_cells(values: pd.Series) -> np.ndarray:
     """layout.clean_text(cell) == "" for each cell of a column, in Arrow's regex engine when the
-    column is all text (a million cells in milliseconds, not seconds cell by cell)."""
+    column is all text (a million cells in milliseconds, not seconds cell by cell): trimmed of
+    those characters, it is empty (Arrow's trim, twice as fast as a whole-cell regex)."""
     try:
         text = pa.array(values, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: as clean_text sees it, cell by cell
         return values.map(layout.clean_text).eq("").to_numpy()
     # A missing cell would read as 'None' or 'nan': not blank.
-    return pc.match_substring_regex(text, f"^{_BLANK.pattern}$").fill_null(False).to_numpy(zero_copy_only=False)
+    return pc.equal(pc.utf8_trim(text, characters=_BLANK_CHARS), "").fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def map_categories(values: pd.Series, fn) -> pd.Categorical:

@@ -58,9 +58,9 @@ def load_values(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, meta: Submi
         conn.execute(
             "delete from latest using incoming where latest.indicator = incoming.indicator"
             " and latest.area_code = incoming.area_code and latest.period = incoming.period")
-        conn.execute(
+        conn.execute(  # from the incoming rows, not by scanning every value ever loaded for this submission's
             "insert into latest select indicator, area_code, period, value, numerator, denominator,"
-            " submission_id, granularity, note from indicator_values where submission_id = ?", [sid])
+            " ?, granularity, note from incoming", [sid])
     finally:
         conn.unregister("incoming")
     return sid
