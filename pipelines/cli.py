@@ -1,6 +1,7 @@
 """The `nq72` command: one verb per job, each delegating to the library."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -495,5 +496,22 @@ def _progress(items, label: str, quiet: bool):
     return tqdm(items, desc=label, unit="file", file=sys.stderr)
 
 
+def run() -> None:
+    """The `nq72` process itself (its console script and `python -m pipelines.cli`): the command,
+    then an exit without Python's teardown once the answer is out. Freeing a million-row file's
+    frames, Arrow and DuckDB module by module took ~0.4 s after the last line was printed; nothing
+    is left to flush (every database connection is closed when its command returns) and the read
+    worker's fork server ends when this process does (pipelines.read_server). Tests call `main`."""
+    try:
+        main()
+    except SystemExit as done:
+        if done.code is not None and not isinstance(done.code, int):
+            raise  # a message for stderr: as Python prints it
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a reader that has gone (`nq72 ... | head`)
+                stream.flush()
+        os._exit(done.code or 0)
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -192,3 +192,25 @@ def test_serve_and_export_bring_an_older_database_up_to_date(tmp_path):
     _up_to_date(old)
     with connect(old, read_only=True) as conn:
         assert schema_version(conn) == len(MIGRATIONS)
+
+
+def test_the_nq72_process_exits_with_its_code_and_its_whole_answer(tmp_path):
+    """The console script's fast exit (pipelines.cli.run) keeps the exit code and flushes every line:
+    a rejected file exits 1 with the whole JSON document, a good one 0, a usage error 2."""
+    import subprocess
+    import sys as _sys
+
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_bytes(csv_bytes([HEADER, ["immunization_coverage", "01", "2025-12", "97.2"]]))
+    bad.write_bytes(csv_bytes([HEADER, ["immunization_coverage", "01", "2025-12", "abc"]]))
+    env = {**os.environ, "NQ72_QUALITY_AFTER_INGEST": "0"}
+
+    def nq72(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([_sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, env=env)
+
+    db = str(tmp_path / "run.duckdb")
+    rejected = nq72("ingest", str(bad), "--db", db, "--json")
+    assert rejected.returncode == 1 and json.loads(rejected.stdout)["files"][0]["errors"][0]["column"] == "value"
+    loaded = nq72("ingest", str(good), "--db", db)
+    assert loaded.returncode == 0 and loaded.stdout.startswith("✓ good.csv") and loaded.stdout.endswith("\n")
+    assert nq72("ingest", "--bogus").returncode == 2
