@@ -8,6 +8,9 @@ A visit is timed from the navigation until Streamlit's script is idle and every 
   warm = median of --warm further visits of the same page on that server (each a new navigation,
          so a new Streamlit session; the server's caches and the browser's HTTP cache are filled),
          with the server's CPU time of each visit beside it (wall time on a loaded machine is noisy)
+  move = median of --warm moves to the page within the app, from the About page already drawn in
+         the same tab (Streamlit's own history navigation, as a reader moving from page to page in
+         one session: no new document, session or script bundle)
 Log-in is off (NQ72_AUTH=off, as `make run` serves the demo): each navigation is a new session, which
 log-in would send to the form. With it off the reader is the operator (an admin), so every page,
 Admin included, is in the router.
@@ -40,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project root first; and drop bench/ itself, where this file would shadow the `dashboard` package.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from pipelines.export import free_port  # noqa: E402
+from pipelines.export import NAVIGATE, WATCH_RUN, free_port  # noqa: E402
 
 CHROMIUM = os.environ.get("NQ72_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -66,6 +69,7 @@ class Row:
     warm: list[float] = field(default_factory=list)
     rss_mb: float | None = None
     cpu: list[float] = field(default_factory=list)   # server CPU seconds of each warm visit
+    moves: list[float] = field(default_factory=list)  # seconds of each move within the app
     errors: list[str] = field(default_factory=list)
 
 
@@ -87,6 +91,17 @@ def visit(page, url: str, titled: bool = True) -> tuple[float, str | None]:
     if titled and not page.locator("h1").count():
         return seconds, "no page title"
     return seconds, None
+
+
+def move(page, base: str, path: str) -> tuple[float, str | None]:
+    """Seconds from a move within the app (from the About page, drawn first) to the page drawn."""
+    visit(page, base + "/gioi-thieu")
+    page.evaluate(WATCH_RUN)
+    t0 = time.perf_counter()
+    page.evaluate(NAVIGATE, path)
+    page.wait_for_function(f"() => window.__nq72_ran && ({DRAWN})()", timeout=TIMEOUT_MS, polling=50)
+    seconds = time.perf_counter() - t0
+    return seconds, "exception on the page" if page.locator('[data-testid="stException"]').count() else None
 
 
 class Server:
@@ -167,6 +182,17 @@ def measure(browser, trees: dict[str, Path], db: Path | None, label: str, page_n
                         rows[n].errors.append(f"warm: {err}")
                 except Exception as exc:  # noqa: BLE001
                     rows[n].errors.append(f"warm: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+        for _ in range(warm if floor is None else 0):
+            for n in names:
+                if rows[n].errors:
+                    continue
+                try:
+                    seconds, err = move(tabs[n], servers[n].url, path)
+                    rows[n].moves.append(seconds)
+                    if err:
+                        rows[n].errors.append(f"move: {err}")
+                except Exception as exc:  # noqa: BLE001
+                    rows[n].errors.append(f"move: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
         for n in names:
             rows[n].rss_mb = servers[n].rss_mb()
     finally:
@@ -194,14 +220,15 @@ def _s(x: float | None, goal: float | None = None) -> str:
 def report(rows: list[Row], trees: list[str], warm: int) -> None:
     print()
     compare = len(trees) == 2
-    head = f"{'database':<10}{'page':<18}{'tree':<10}{'cold s':>8}{'warm s':>9}{'min':>8}{'max':>8}{'cpu s':>8}{'srv MB':>8}"
+    head = f"{'database':<10}{'page':<18}{'tree':<10}{'cold s':>8}{'warm s':>9}{'min':>8}{'max':>8}{'cpu s':>8}{'move s':>8}{'srv MB':>8}"
     print(head + (f"{'warm/' + trees[1]:>12}{'cpu/' + trees[1]:>12}" if compare else "") + "  status")
     by_key = {(r.database, r.page, r.tree): r for r in rows}
     for r in rows:
         w = statistics.median(r.warm) if r.warm else None
         line = (f"{r.database:<10}{r.page:<18}{r.tree:<10}{_s(r.cold, None if r.page == FLOOR else GOAL_COLD)}"
                 f"{_s(w, None if r.page == FLOOR else GOAL_WARM)}{_s(min(r.warm) if r.warm else None)}"
-                f"{_s(max(r.warm) if r.warm else None)}{_s(statistics.median(r.cpu) if r.cpu else None)}{r.rss_mb or 0:>8.0f}")
+                f"{_s(max(r.warm) if r.warm else None)}{_s(statistics.median(r.cpu) if r.cpu else None)}"
+                f"{_s(statistics.median(r.moves) if r.moves else None)}{r.rss_mb or 0:>8.0f}")
         if compare:
             other = by_key.get((r.database, r.page, trees[1]))
             for mine, theirs in ((r.warm, other.warm if other else []), (r.cpu, other.cpu if other else [])):
@@ -210,6 +237,7 @@ def report(rows: list[Row], trees: list[str], warm: int) -> None:
         print(line + "  " + ("; ".join(dict.fromkeys(r.errors)) if r.errors else "ok"))
     print(f"goals: warm <= {GOAL_WARM:g} s, cold <= {GOAL_COLD:g} s ('!' marks a miss); warm = median of {warm} visits;"
           f" cpu s = median CPU time the server spent on a warm visit (user + system, steady under load);"
+          f" move s = median of {warm} moves to the page within the app (from the About page, one session);"
           f" srv MB = the server's resident memory after the visits; log-in off")
 
 
