@@ -563,7 +563,8 @@ def check_and_load(db: str, upload, actor, scope: str | None, lang: str) -> None
     if check[0].rows_frame is not None:
         caption, preview = views.upload_preview(check[0].rows_frame, lang)
         st.caption(caption)
-        st.dataframe(preview, hide_index=True, width="stretch")
+        figures = {c: st.column_config.TextColumn(alignment="right") for c in [t("value", lang)] if c in preview}
+        st.dataframe(preview, hide_index=True, width="stretch", column_config=figures)  # figures as text, aligned as numbers
     load = jobs.current("load", key)
     if st.button(t("confirm_load", lang), type="primary",
                  disabled=not confirmed or (load is not None and not load.failed())):
