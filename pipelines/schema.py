@@ -400,7 +400,7 @@ def failures(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 def check(data: Normalised, ctx: Context) -> tuple[list[Problem], int]:
     """Every rule over every record; return (problems by sheet then row, capped at MAX_PROBLEMS; total count)."""
     f = data.frame
-    frame = f[CHECKED_COLUMNS]  # a new frame (copy on write): the columns added below stay out of data.frame
+    frame = f[CHECKED_COLUMNS].copy(deep=False)  # the columns added below stay out of data.frame; no data copied
     for col in ("numerator", "denominator", "province"):
         frame[f"{col}_blank"] = data.raw[col].str.strip().eq("").to_numpy()
     frame["value_pct_sign"] = _percent_sign(f["value"].to_numpy(), data.raw["value"])

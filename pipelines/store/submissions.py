@@ -58,7 +58,7 @@ def load_values(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, meta: Submi
         conn.execute(
             "delete from latest using incoming where latest.indicator = incoming.indicator"
             " and latest.area_code = incoming.area_code and latest.period = incoming.period")
-        conn.execute(  # from the incoming rows, not by scanning every value ever loaded for this submission's
+        conn.execute(  # from the incoming rows: no scan of every value ever loaded to find this submission's
             "insert into latest select indicator, area_code, period, value, numerator, denominator,"
             " ?, granularity, note from incoming", [sid])
     finally:
