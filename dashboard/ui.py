@@ -124,12 +124,11 @@ def chart(fig, name: str, data: pd.DataFrame, source: str, lang: str, key: str) 
             dict(dtickrange=[None, "M11"], value="%m/%Y"), dict(dtickrange=["M12", None], value="%Y")])
     # Labels next to a point (a milestone's year, a tile's name) may stand past the plot area.
     fig.update_traces(cliponaxis=False, selector=lambda tr: "text" in (getattr(tr, "mode", None) or ""))
-    if print_mode():  # a sheet is not hovered or zoomed: plotly skips its event layers and toolbar
-        st.plotly_chart(fig, key=f"chart_{key}", config={"staticPlot": True})
-    else:
-        st.plotly_chart(fig, key=f"chart_{key}", config={
-            "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}})
-    if print_mode():  # a sheet has no buttons: the source line alone, without columns around it
+    printing = print_mode()
+    # A sheet is not hovered or zoomed: plotly skips its event layers and toolbar.
+    st.plotly_chart(fig, key=f"chart_{key}", config={"staticPlot": True} if printing else {
+        "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}})
+    if printing:  # a sheet has no buttons: the source line alone, without columns around it
         st.caption(source)
         return
     left, right = st.columns([4, 1])
