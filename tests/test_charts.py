@@ -165,3 +165,15 @@ def test_year_labels_sit_under_the_middle_of_each_year_when_they_fit():
     fig = charts.progress_chart(life, assessed(life, LIFE), LIFE, DOCS, "vi")
     assert fig.layout.xaxis.ticklabelmode is None
     assert [s.value for s in fig.layout.xaxis.tickformatstops][-1] == "%Y"    # '2030', not '01/2030'
+
+
+def test_progress_chart_starts_with_room_for_its_labels_and_legend():
+    """Plotly widens a margin too small for the axis labels or the legend by drawing the chart a
+    second time: a progress chart starts with the room they take (two legend rows)."""
+    cov = series({"2025-12": 93.0, "2026-06": 94.0})
+    fig = charts.progress_chart(cov, assessed(cov, COVERAGE), COVERAGE, DOCS, "vi")
+    assert sum(tr.showlegend is not False for tr in fig.data) > 1
+    assert (fig.layout.margin.l, fig.layout.margin.b) == (80, 100)
+    alone = series({"2025": 74.0})
+    single = charts.progress_chart(alone, [], LIFE, DOCS, "vi")
+    assert len(single.data) == 1 and single.layout.margin.b == 40
