@@ -26,6 +26,7 @@ import json
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,15 +331,25 @@ def _audit(db: str | Path, *lines: tuple[str, str, str, str | None, str | None])
 
 def export_token(db: str | Path, actor: Actor, path: str, seconds: float = EXPORT_SECONDS) -> str:
     """A token that opens the page at `path` once, read-only, as `actor` sees it, within `seconds`."""
-    path = _page(path)
+    return export_tokens(db, actor, seconds)(path)
+
+
+def export_tokens(db: str | Path, actor: Actor, seconds: float = EXPORT_SECONDS) -> Callable[[str], str]:
+    """export_token for many pages (an export of all provinces): the secret is read once, not
+    from the database for every page."""
     if actor.kind not in ("account", "operator"):
         raise AccountError(f"a {actor.kind} session cannot make an export token")
-    if path.endswith(NO_EXPORT):
-        raise AccountError(f"{path} is not exported")
-    claims = {"p": path, "e": int(time.time() + seconds), "n": secrets.token_urlsafe(16),
-              "u": actor.name, "v": actor.province, "k": actor.kind}
-    body = _b64(json.dumps(claims, separators=(",", ":")).encode())
-    return f"{body}.{_b64(hmac.digest(_secret(db, create=True), body.encode(), 'sha256'))}"
+    secret = _secret(db, create=True)
+
+    def token(path: str) -> str:
+        path = _page(path)
+        if path.endswith(NO_EXPORT):
+            raise AccountError(f"{path} is not exported")
+        claims = {"p": path, "e": int(time.time() + seconds), "n": secrets.token_urlsafe(16),
+                  "u": actor.name, "v": actor.province, "k": actor.kind}
+        body = _b64(json.dumps(claims, separators=(",", ":")).encode())
+        return f"{body}.{_b64(hmac.digest(secret, body.encode(), 'sha256'))}"
+    return token
 
 
 def use_export_token(db: str | Path, token: str, path: str) -> Actor | None:

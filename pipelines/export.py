@@ -364,9 +364,10 @@ def redact(text: str) -> str:
     return _TOKEN.sub(r"\1…", text)
 
 
-def with_token(url: str, db: str | Path) -> str:
-    """The URL with an export token for its page, made as the operator from the database beside us."""
-    token = accounts.export_token(db, accounts.operator(), urlparse(url).path)
+def with_token(url: str, db: str | Path, tokens: Callable[[str], str] | None = None) -> str:
+    """The URL with an export token for its page, made as the operator from the database beside us
+    (by `tokens`, accounts.export_tokens, when many are made)."""
+    token = (tokens or accounts.export_tokens(db, accounts.operator()))(urlparse(url).path)
     return f"{url}{'&' if '?' in url else '?'}{urlencode({'export_token': token})}"
 
 
@@ -446,13 +447,12 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[tu
     return result
 
 
-def cover_lines(db: str | Path, period: str, province: str | None, lang: str) -> tuple[tuple[str, list[str]], Heading]:
+def cover_lines(conn, period: str, province: str | None, lang: str) -> tuple[tuple[str, list[str]], Heading]:
     """Title and lines of a cover (who, which period, when exported, data as of which submission)
     and the heading of every page after it."""
     name = geography.province_name(province) if province else t("national", lang)
-    with store.opened(db, read_only=True) as conn:
-        row = values.newest_submission_shown(conn, province)
-        synthetic = submissions.is_synthetic(conn)
+    row = values.newest_submission_shown(conn, province)
+    synthetic = submissions.is_synthetic(conn)
     heading = Heading(name, period, lang, synthetic)
     # The catalogue holds each language's date format: {now:%d/%m/%Y %H:%M} in Vietnamese.
     lines = [t("cover_period", lang, period=period), t("cover_exported", lang, now=heading.exported)]
@@ -506,14 +506,19 @@ def export(db: str | Path, period: str, provinces: list[str], pages: list[str], 
     if url is None:
         proc, url = start_server(db)
 
+    tokens = None
+
     def sign(page_url: str) -> str:
+        nonlocal tokens
         try:
-            return with_token(page_url, db)
+            tokens = tokens or accounts.export_tokens(db, accounts.operator())
+            return with_token(page_url, db, tokens)
         except (accounts.AccountError, store.StoreError):  # no token: the page is drawn without print mode and fails
             return page_url
     try:
         shots = plan(url, period, provinces, pages, lang, out)
-        covers = {s.folder: cover_lines(db, period, s.province, lang) for s in shots}
+        with store.opened(db, read_only=True) as conn:
+            covers = {s.folder: cover_lines(conn, period, s.province, lang) for s in shots}
         ready = time.perf_counter()
         result = asyncio.run(_run(shots, formats, covers, concurrency, on_done or (lambda s, e: None), sign))
         result.seconds |= {"server": ready - started, "pages": time.perf_counter() - ready,

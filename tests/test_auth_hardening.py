@@ -179,6 +179,21 @@ def test_an_export_token_opens_its_page_once_read_only(db):
     assert not log.astype(str).apply(lambda c: c.str.contains(token, regex=False)).any().any()  # no token kept
 
 
+def test_tokens_for_many_pages_read_the_secret_once_and_each_opens_its_own_page(db, monkeypatch):
+    """An export of all provinces signs a token per page: the secret is read from the database
+    once (it was opened for every page), and each token still opens its page only, once."""
+    reads = []
+    secret = accounts._secret
+    monkeypatch.setattr(accounts, "_secret", lambda *a, **k: reads.append(a) or secret(*a, **k))
+    tokens = accounts.export_tokens(db, accounts.find(db, "lan"))
+    made = [tokens("/tinh"), tokens("/tram-y-te"), tokens("/tinh")]
+    assert len(reads) == 1 and len(set(made)) == 3
+    assert [accounts.use_export_token(db, token, "/tinh") is not None for token in made] == [True, False, True]
+    assert accounts.use_export_token(db, made[1], "/tram-y-te") is not None
+    with pytest.raises(accounts.AccountError):
+        tokens("/tai-du-lieu")
+
+
 def test_tokens_that_open_nothing(db):
     lan = accounts.find(db, "lan")
     late = accounts.export_token(db, lan, "/tinh", seconds=-1)
