@@ -6,10 +6,12 @@ footer) still left after the last page is drawn: each folder's PDF is assembled 
 as soon as its pages are done. Goal: all 34 provinces x all pages under 3 minutes on this 2-core
 machine (issue 14), 90 s for PNG+PDF in print mode (issue 15).
 
-Where the time goes (2 cores, `--tabs 3`, both busy throughout): Chromium's renderer drawing the
-pages (a province page: ~3.5 CPU-s, most of it plotly drawing its ~15 charts and React laying out
-the page, plus ~1 s for its PNG and PDF), then the server's script run (~1.5 CPU-s, a third of it
-building plotly figures). Each tab loads the app once and then moves within it (pipelines/export.py
+Where the time goes (2 cores, `--tabs 3`, both busy throughout; 2 December, ~320 CPU-s for all 34):
+Chromium drawing the pages (~220 CPU-s; a province page ~1.9 s to draw, most of it plotly drawing
+its ~15 charts, each twice: Streamlit's chart element restyles a figure after its first draw and
+plotly draws it again; then ~0.7 s for its PNG and ~0.35 s for its PDF), the server (~60 CPU-s:
+script runs, a third of them building plotly figures) and this process (~23 CPU-s: PDF assembly,
+Playwright). Each tab loads the app once and then moves within it (pipelines/export.py
 _open), which halved the CPU time of an export; tables are plain HTML in print mode (st.table drew
 every cell through a Markdown component)."""
 from __future__ import annotations
