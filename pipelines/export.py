@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlparse
 
 from pypdf import PdfReader, PdfWriter
@@ -41,6 +42,9 @@ from pipelines import accounts, store
 from pipelines.messages import t
 from pipelines.settings import settings
 from pipelines.store import submissions, values
+
+if TYPE_CHECKING:
+    import duckdb
 
 PATHS = {"overview": "/", "province": "/tinh", "indicator": "/chi-tieu", "stations": "/tram-y-te",
          "quality": "/chat-luong", "tasks": "/nhiem-vu", "upload": "/tai-du-lieu", "about": "/gioi-thieu"}
@@ -447,7 +451,7 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[tu
     return result
 
 
-def cover_lines(conn, period: str, province: str | None, lang: str) -> tuple[tuple[str, list[str]], Heading]:
+def cover_lines(conn: duckdb.DuckDBPyConnection, period: str, province: str | None, lang: str) -> tuple[tuple[str, list[str]], Heading]:
     """Title and lines of a cover (who, which period, when exported, data as of which submission)
     and the heading of every page after it."""
     name = geography.province_name(province) if province else t("national", lang)
@@ -518,7 +522,8 @@ def export(db: str | Path, period: str, provinces: list[str], pages: list[str], 
     try:
         shots = plan(url, period, provinces, pages, lang, out)
         with store.opened(db, read_only=True) as conn:
-            covers = {s.folder: cover_lines(conn, period, s.province, lang) for s in shots}
+            covers = {folder: cover_lines(conn, period, province, lang)
+                      for folder, province in dict.fromkeys((s.folder, s.province) for s in shots)}
         ready = time.perf_counter()
         result = asyncio.run(_run(shots, formats, covers, concurrency, on_done or (lambda s, e: None), sign))
         result.seconds |= {"server": ready - started, "pages": time.perf_counter() - ready,

@@ -194,6 +194,22 @@ def test_tokens_for_many_pages_read_the_secret_once_and_each_opens_its_own_page(
         tokens("/tai-du-lieu")
 
 
+def test_only_an_account_or_the_operator_makes_tokens_and_each_token_is_timed_from_its_signing(db, monkeypatch):
+    """A view an export token opened cannot make tokens of its own; a maker built early (an export
+    of all provinces takes minutes) gives each page its full time from when that page is signed."""
+    viewer = accounts.use_export_token(db, accounts.export_token(db, accounts.find(db, "lan"), "/tinh"), "/tinh")
+    for actor in (viewer, accounts.Actor("x", "viewer", None, "demo")):
+        with pytest.raises(accounts.AccountError):
+            accounts.export_tokens(db, actor)
+    now = [1_000_000.0]
+    monkeypatch.setattr(accounts.time, "time", lambda: now[0])
+    tokens = accounts.export_tokens(db, accounts.operator(), seconds=120)
+    now[0] += 600                                   # ten minutes into the export
+    late = tokens("/tinh")
+    now[0] += 60
+    assert accounts.use_export_token(db, late, "/tinh") is not None
+
+
 def test_tokens_that_open_nothing(db):
     lan = accounts.find(db, "lan")
     late = accounts.export_token(db, lan, "/tinh", seconds=-1)
