@@ -331,8 +331,9 @@ def _audit(db: str | Path, *lines: tuple[str, str, str, str | None, str | None])
 
 def export_token(db: str | Path, actor: Actor, path: str, seconds: float = EXPORT_SECONDS) -> str:
     """A token that opens the page at `path` once, read-only, as `actor` sees it, within `seconds`."""
-    if _page(path).endswith(NO_EXPORT):   # refused before the database is opened for the secret
-        raise AccountError(f"{_page(path)} is not exported")
+    path = _page(path)
+    if path.endswith(NO_EXPORT):   # refused before the database is opened for the secret
+        raise AccountError(f"{path} is not exported")
     return export_tokens(db, actor, seconds)(path)
 
 
