@@ -137,9 +137,19 @@ def chart(fig, name: str, data: pd.DataFrame, source: str, lang: str, key: str) 
         csv_download(data, name, lang, key=f"csv_{key}")
 
 
+# The tables of `table`, as st.table draws its own; wide ones scroll sideways in a narrow window.
+TABLE_CSS = """.nq72-table {border: 1px solid rgba(47, 45, 43, 0.1); border-radius: 0.5rem; margin-top: 1rem;
+  font-size: 14px; overflow-x: auto}
+.nq72-table table {width: 100%; border-collapse: separate; border-spacing: 0}
+.nq72-table th {color: rgba(47, 45, 43, 0.7); font-weight: 400; text-align: left; padding: 4px 6px 4px 8px}
+.nq72-table td {padding: 4px 6px}
+.nq72-table th, .nq72-table tr:not(:last-child) td {border-bottom: 1px solid rgba(47, 45, 43, 0.1)}"""
+
+
 def interface_style(lang: str) -> None:
     """Streamlit's file uploader writes its own English ('Upload', '200MB per file'): its words
-    are hidden and ours shown, in the reader's language, with the limit this server applies."""
+    are hidden and ours shown, in the reader's language, with the limit this server applies.
+    And the style of every page-text table (TABLE_CSS), once per run."""
     limit = fmt.number(min(settings.settings().max_upload_mb, st.get_option("server.maxUploadSize")), lang, 0)
     hint, button = (t("uploader_hint", lang, limit=limit).replace('"', "'"), t("uploader_button", lang).replace('"', "'"))
     st.html(f"""<style>
@@ -148,7 +158,7 @@ def interface_style(lang: str) -> None:
 [data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"],
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{display: none}}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{content: "{button}"}}
-</style>""")
+{TABLE_CSS}</style>""")
 
 
 def _has_dates(fig) -> bool:
@@ -196,23 +206,17 @@ def assessed_text(a, lang: str) -> str:
 def table(frame: pd.DataFrame, nowrap: list[str] | bool = False) -> None:
     """A table a reader must read, as page text (found, copied, translated and printed whole,
     unlike a canvas grid): every cell shown as typed, a status cell in its status colour. The
-    `nowrap` columns (True: every one) stay on one line."""
-    if print_mode():  # as plain HTML: st.table renders every cell through a Markdown component,
-        st.html(html_table(frame, nowrap))  # a fifth of Chromium's time on a printed province page
-        return
-    shown = frame.astype(str).map(cell_text).rename(columns=cell_text)
-    kept = list(frame.columns) if nowrap is True else nowrap or []
-    # Streamlit wraps each cell's text in a Markdown <p> of its own style: the rule must reach it.
-    cells = ", ".join(f"td.col{i} *" for i, c in enumerate(frame.columns) if c in kept)
-    styler = shown.style.map(_status_colour)
-    if cells:
-        styler = styler.set_table_styles([{"selector": cells, "props": [("white-space", "nowrap")]}])
-    st.table(styler, hide_index=True)
+    `nowrap` columns (True: every one) stay on one line.
+
+    Plain HTML (html_table, styled by TABLE_CSS) rather than st.table, which draws every cell
+    through a Markdown component of its own: on the Province page's 15 milestone tables that was
+    0.13 s of the server's time and 0.3 s of the browser's on every visit (bench/pages.py)."""
+    st.html(html_table(frame, nowrap))
 
 
 def html_table(frame: pd.DataFrame, nowrap: list[str] | bool = False) -> str:
-    """The table of `table` as HTML (print mode): every cell as text, escaped, a status cell in its
-    status colour, the `nowrap` columns on one line; styled like st.table by PRINT_CSS."""
+    """The table of `table` as HTML: every cell as text, escaped, a status cell in its status
+    colour, the `nowrap` columns on one line; styled by TABLE_CSS."""
     kept = set(frame.columns) if nowrap is True else set(nowrap or [])
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
@@ -223,18 +227,6 @@ def html_table(frame: pd.DataFrame, nowrap: list[str] | bool = False) -> str:
             cells.append(f"<td style='{style}'>{html.escape(text)}</td>" if style else f"<td>{html.escape(text)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return f"<div class='nq72-table'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-
-
-# st.table reads every cell as Markdown, blocks included: "> 95 %" would be a quote, "- 2" a list.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~$#&])")
-_MD_BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
-
-
-def cell_text(text: object) -> str:
-    """A table cell shown as typed: Markdown's inline marks escaped, and a start that would open a
-    list, a quote or a heading; other punctuation (2026-10, (2030)) is left as it is."""
-    escaped = _MD_INLINE.sub(r"\\\1", str(text))
-    return _MD_BLOCK_START.sub(lambda m: m[1] + (f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"), escaped)
 
 
 def _status_colour(cell: object) -> str:
@@ -399,12 +391,8 @@ html, body, #root, #root > div, [data-testid="stApp"], [data-testid="stScreencas
 [data-testid="stVerticalBlock"] {display: block !important}
 [data-testid="stVerticalBlock"] > :not(:first-child) {margin-top: 1rem}
 [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has(> [data-testid="stHtml"], > .stHtml) {margin-top: 0}
-/* Tables are ui.html_table's in print mode (st.table is not drawn). */
-.nq72-table {border: 1px solid rgba(47, 45, 43, 0.1); border-radius: 0.5rem; margin-top: 1rem; font-size: 14px}
-.nq72-table table {width: 100%; border-collapse: separate; border-spacing: 0}
-.nq72-table th {color: rgba(47, 45, 43, 0.7); font-weight: 400; text-align: left; padding: 4px 6px 4px 8px}
-.nq72-table td {padding: 4px 6px}
-.nq72-table th, .nq72-table tr:not(:last-child) td {border-bottom: 1px solid rgba(47, 45, 43, 0.1)}
+/* Tables (ui.table, TABLE_CSS): whole on the sheet, their header repeated on the next. */
+.nq72-table {overflow: visible}
 .nq72-table thead {display: table-header-group; break-inside: avoid}  /* Chromium repeats such a header */
 .nq72-table tr, [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stAlert"],
 [data-testid="stCaptionContainer"], .stVerticalBlock:has(> .stElementContainer > [data-testid="stPlotlyChart"]) {

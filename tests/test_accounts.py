@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from pipelines import accounts, store
 from pipelines.cli import main
 from tests.conftest import HEADER, TODAY, csv_bytes, load
+from tests.tables import page_tables
 
 DAK_LAK = csv_bytes([HEADER, ["insurance_coverage", "66", "2026-09", "95.2"]])
 HA_NOI = csv_bytes([HEADER, ["insurance_coverage", "01", "2026-09", "96.0"]])
@@ -121,7 +122,7 @@ def test_upload_page_follows_the_role(monkeypatch, db):
 def test_admin_page_only_for_admins(monkeypatch, db):
     at = _log_in(_app(monkeypatch, db), "admin", "mat-khau-dai-3")
     at.switch_page("app_pages/admin.py").run()
-    assert not at.exception and set(at.table[0].value["Tên đăng nhập"]) == {"lan", "minh", "admin"}
+    assert not at.exception and set(page_tables(at)[0]["Tên đăng nhập"]) == {"lan", "minh", "admin"}
     assert "login" in set(at.dataframe[0].value["Thao tác"])
     at = _log_in(_app(monkeypatch, db), "lan", "mat-khau-dai-1")
     with pytest.raises(Exception):  # noqa: B017 - AppTest raises its own error for a page not in the navigation

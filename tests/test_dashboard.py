@@ -13,6 +13,7 @@ from pipelines import store
 from pipelines.accounts import operator
 from pipelines.messages import t
 from tests.conftest import TODAY, csv_bytes, load
+from tests.tables import page_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 HEAD = ["indicator", "area_code", "period", "value"]
@@ -54,9 +55,8 @@ def symbol(status: str) -> str:
 
 
 def shown(at, n: int = 0):
-    """The n-th page-text table (st.table) as the reader sees it: Markdown escapes removed."""
-    unescape = lambda c: re.sub(r"\\(.)", r"\1", str(c))  # noqa: E731
-    return at.table[n].value.map(unescape).rename(columns=unescape)
+    """The n-th page-text table (ui.table) as the reader sees it."""
+    return page_tables(at)[n]
 
 
 def test_overview_scorecard_values_and_statuses(monkeypatch, small_db):
@@ -93,7 +93,7 @@ def test_province_page_headline(monkeypatch, small_db):
 def test_province_page_stations_share(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "province", province="66")
     assert any(m.value == "50,0 % (1/2)" for m in at.metric)
-    statuses = " ".join(" ".join(shown(at, n)["Tình trạng"]) for n in range(len(at.table)))
+    statuses = " ".join(" ".join(shown(at, n)["Tình trạng"]) for n in range(len(page_tables(at))))
     assert "Đã đạt" in statuses and "Đúng tiến độ" in statuses
 
 
@@ -175,7 +175,7 @@ def test_a_new_submission_shows_at_once(monkeypatch, tmp_path):
 
 def test_period_before_any_data_says_so(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "province", province="66", period="2019-01")
-    assert "2019-01" in at.info[0].value and not at.dataframe and not at.table
+    assert "2019-01" in at.info[0].value and not at.dataframe and not page_tables(at)
 
 
 def test_period_after_the_data_shows_the_latest(monkeypatch, small_db):
@@ -288,7 +288,7 @@ def test_indicator_page_shows_every_milestone_and_the_ranking_as_text(monkeypatc
 
 def test_province_page_shows_the_2045_vision(monkeypatch, demo_db):
     at = run_page(monkeypatch, demo_db, "province", province="66", lang="en")
-    milestones = pd.concat([shown(at, n) for n in range(len(at.table))])
+    milestones = pd.concat(page_tables(at))
     assert "2045 (vision)" in set(milestones["Milestone"])
     gaps = milestones[milestones["Target"].str.endswith("%")]["Distance"]
     assert all(g == "0" or g == "–" or g.endswith(" pp") for g in gaps)

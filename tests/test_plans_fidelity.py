@@ -20,6 +20,7 @@ from pipelines.quality.config import load_config
 from pipelines.quality.run import run_quality
 from pipelines.store import opened
 from tests.conftest import TODAY, csv_bytes, load
+from tests.tables import page_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PLAN_OF = {"66": "DAKLAK", "10729": "TRANLIEU"}
@@ -207,16 +208,16 @@ def test_province_page_shows_dak_laks_own_citation(monkeypatch, dak_lak_db):
     assert "Cũng có trong kế hoạch của Đắk Lắk: 2030 ≥ 75,5 năm — KH UBND tỉnh Đắk Lắk, mục II.1: " \
            "“tuổi thọ trung bình đạt 75,5 tuổi”" in captions
     assert any("mục II.2: “Người dân có tuổi thọ trung bình đạt trên 80 tuổi”" in c for c in captions)
-    milestones = at.table[0].value
+    milestones = page_tables(at)[0]
     assert len(milestones) == 2                                   # 2030 and 2045, each once
-    assert all("Tình trạng" in tb.value.columns for tb in at.table)     # every table a milestones table
+    assert all("Tình trạng" in tb.columns for tb in page_tables(at))     # every table a milestones table
     care = [_unescaped(m.value) for m in at.markdown if "miễn viện phí" in m.value]
     assert len(care) == 2 and any(c.startswith("- 2030 · Đắk Lắk: ") and "mục II.1" in c for c in care)
 
 
 def test_about_page_lists_restatements_flags_and_free_care(monkeypatch, dak_lak_db):
     at = _page(monkeypatch, dak_lak_db, "about")
-    targets, restated, untracked = (tb.value.map(lambda c: _unescaped(str(c))) for tb in at.table[:3])
+    targets, restated, untracked = page_tables(at)[:3]
     visits = targets[targets["Chỉ tiêu"] == "KCB BHYT tại xã"].iloc[0]
     assert "nq72 giả định năm 2030" in visits["Ghi chú"] and "Phường Trần Liễu" in visits["Nhắc lại trong kế hoạch"]
     assert any("Trích ghép" in n for n in targets["Ghi chú"])
@@ -232,9 +233,9 @@ def test_quality_and_tasks_pages_say_who_set_each_deadline(monkeypatch, dak_lak_
     assert "đến hết ngày 23 tháng sau" in text and "Hạn nộp do đơn vị vận hành đặt" in text
     monkeypatch.setenv("NQ72_TODAY", "2026-11-22")
     tasks = _page(monkeypatch, dak_lak_db, "tasks")
-    calendar = tasks.table[0].value.map(lambda c: _unescaped(str(c)))
+    calendar = page_tables(tasks)[0]
     assert calendar["Nguồn"].iloc[0].startswith("Hạn nộp do đơn vị vận hành đặt")
     assert all(s.startswith("KH ") and "“" in s for s in calendar["Nguồn"].iloc[1:])
-    every = tasks.table[1].value.map(lambda c: _unescaped(str(c)))
+    every = page_tables(tasks)[1]
     assert len(every) == len(plan_deadlines()) and "Kế hoạch không nêu ngày" in set(every["Ngày cuối đúng hạn (kỳ tới)"])
     assert any("trước ngày X" in c.value for c in tasks.caption)

@@ -11,6 +11,7 @@ from pipelines import store
 from pipelines.accounts import operator
 from pipelines.ingest import check_upload
 from tests.conftest import TODAY, csv_bytes, load
+from tests.tables import page_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
@@ -108,7 +109,7 @@ def test_tasks_page_with_a_fixture_of_updates(monkeypatch, tmp_path):
     assert not at.exception, [e.message for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Nhiệm vụ"] == "72" and metrics["✔ Đã hoàn thành"] == "1"
-    calendar = at.table[0].value
+    calendar = page_tables(at)[0]
     monthly = calendar[calendar["Nội dung"].str.startswith("Số liệu chỉ tiêu tháng 2026-10")]
     assert "Hà Nội" in monthly["Chưa nộp / chưa báo cáo"].iloc[0] and "Đắk Lắk" not in monthly["Chưa nộp / chưa báo cáo"].iloc[0]
     tables = [d.value for d in at.dataframe]

@@ -197,15 +197,6 @@ def test_data_docs_of_a_run_recorded_with_a_relative_folder(tmp_path, monkeypatc
     assert ui.data_docs({"docs_path": None}, str(tmp_path / "data" / "nq72.duckdb")) is None
 
 
-@pytest.mark.parametrize("cell,shown", [("> 95 %", r"\> 95 %"), ("- 2", r"\- 2"), ("1. x", r"1\. x"), ("*x*", r"\*x\*"),
-                                        ("2026-10 (hạn 23)", "2026-10 (hạn 23)"), ("+1,5 cm", r"\+1,5 cm")])
-def test_table_cells_show_as_typed(cell, shown):
-    """st.table reads cells as Markdown: what would become a quote, a list or emphasis is escaped."""
-    from dashboard.ui import cell_text
-
-    assert cell_text(cell) == shown
-
-
 def test_problems_table_names_the_whole_file_instead_of_an_empty_row():
     from pipelines.problems import Problem
 
