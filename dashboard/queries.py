@@ -2,8 +2,8 @@
 data.py: Streamlit puts dashboard/ on sys.path, where it would shadow the top-level `data` package).
 
 Each call opens a short read-only connection, so the file is never held open between page
-runs. Cached functions take `version` (newest submission id, file mtime): a new submission
-changes it, so every cached result is recomputed on the next page run."""
+runs. Cached functions take `version` (data_version): a new submission changes it, so every cached
+result is recomputed on the next page run."""
 from __future__ import annotations
 
 import os
@@ -25,7 +25,7 @@ def db_file() -> str:
 
 # db -> (the files' stamp when it was read, the version read then): every page run asks for the
 # version, and opening the database to ask costs more than a small page does (issue 15).
-_VERSIONS: dict[str, tuple[tuple, tuple[int, float]]] = {}
+_VERSIONS: dict[str, tuple[tuple, tuple]] = {}
 
 
 def _stamp(db: str) -> tuple:
@@ -40,37 +40,42 @@ def _stamp(db: str) -> tuple:
     return one(db), one(f"{db}.wal")
 
 
-def data_version(db: str) -> tuple[int, float]:
-    """(newest submission id, file mtime): changes whenever something is loaded. The database is
-    opened only when its files changed since the last look (the stamp is taken before the query,
-    so a write during it is seen on the next run)."""
+def data_version(db: str) -> tuple:
+    """What the cached figures depend on: the newest submission (id and time received) of this
+    database file (its inode). Every write that changes what a page shows adds a submission (values,
+    task updates, an approved correction: pipelines.store.submissions is their only door); the
+    other writes (the audit line of each log-in or export view, accounts, drafts, pending
+    corrections) leave the figures as they were, and so keep every page's cache. A file put in
+    its place (a rebuilt demo, a restored copy) is another inode or another newest submission.
+    The database is opened only when its files changed since the last look (the stamp is taken
+    before the query, so a write during it is seen on the next run)."""
     stamp = _stamp(db)
     known = _VERSIONS.get(db)
     if known is not None and known[0] == stamp:
         return known[1]
     with store.opened(db, read_only=True) as conn:
-        newest = submissions.newest_id(conn)
-    version = newest, os.path.getmtime(db)
+        newest, received = submissions.newest(conn)
+    version = newest, str(received), stamp[0][0] if stamp[0] else None
     _VERSIONS[db] = stamp, version
     return version
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def summary(db: str, version: tuple[int, float]) -> dict:
+def summary(db: str, version: tuple) -> dict:
     """Counts for page headers and whether the data is synthetic."""
     with store.opened(db, read_only=True) as conn:
         return values.summary(conn)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def province_values(db: str, version: tuple[int, float]) -> pd.DataFrame:
+def province_values(db: str, version: tuple) -> pd.DataFrame:
     """Current province-level values of every indicator, with period end `t` and receipt time."""
     with store.opened(db, read_only=True) as conn:
         return values.province_values(conn)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def commune_latest(db: str, version: tuple[int, float], indicator: str, as_of: float,
+def commune_latest(db: str, version: tuple, indicator: str, as_of: float,
                    province: str | None = None) -> pd.DataFrame:
     """Each commune's latest value of an indicator at or before `as_of` (fractional year)."""
     with store.opened(db, read_only=True) as conn:
@@ -78,13 +83,13 @@ def commune_latest(db: str, version: tuple[int, float], indicator: str, as_of: f
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def recent_submissions(db: str, version: tuple[int, float], limit: int = 50) -> pd.DataFrame:
+def recent_submissions(db: str, version: tuple, limit: int = 50) -> pd.DataFrame:
     with store.opened(db, read_only=True) as conn:
         return submissions.recent(conn, limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def scorecard(db: str, version: tuple[int, float], month: str | None) -> pd.DataFrame:
+def scorecard(db: str, version: tuple, month: str | None) -> pd.DataFrame:
     """Every province x indicator status as of a month (see indicators.scorecard)."""
     return build_scorecard(as_of(province_values(db, version), month), catalogue())
 
@@ -113,7 +118,7 @@ def flagged_keys(db: str, version: float | None) -> frozenset[tuple[str, str, st
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def task_updates(db: str, version: tuple[int, float]) -> pd.DataFrame:
+def task_updates(db: str, version: tuple) -> pd.DataFrame:
     """Every status update of a plan task, oldest first."""
     with store.opened(db, read_only=True) as conn:
         return submissions.task_updates(conn)

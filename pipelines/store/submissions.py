@@ -100,6 +100,11 @@ def newest_id(conn: duckdb.DuckDBPyConnection) -> int:
     return one(conn, "select coalesce(max(id), 0) from submissions")[0]
 
 
+def newest(conn: duckdb.DuckDBPyConnection) -> tuple[int, dt.datetime | None]:
+    """(id, received_at) of the newest submission: (0, None) when there is none."""
+    return one(conn, "select coalesce(max(id), 0), max(received_at) from submissions")
+
+
 def counts(conn: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """(submissions, values ever loaded)."""
     return one(conn, "select (select count(*) from submissions), (select count(*) from indicator_values)")
