@@ -11,8 +11,9 @@ import os
 import pandas as pd
 import streamlit as st
 
+from data import geography
 from indicators.catalogue import catalogue
-from indicators.periods import as_of
+from indicators.periods import as_of, default_month
 from indicators.scorecard import scorecard as build_scorecard
 from pipelines import store
 from pipelines.quality import results
@@ -122,3 +123,16 @@ def task_updates(db: str, version: tuple) -> pd.DataFrame:
     """Every status update of a plan task, oldest first."""
     with store.opened(db, read_only=True) as conn:
         return submissions.task_updates(conn)
+
+
+def warm(db: str) -> None:
+    """Compute what the first page of every reader reads (the page headers' counts, the province
+    figures, the Overview's scorecard at its default month, the quality flags), so that the first
+    reader after a start does not wait for it. Called once by `nq72 serve` (dashboard.server)."""
+    if not os.path.exists(db):
+        return
+    version = data_version(db)
+    summary(db, version)
+    province_values_now = province_values(db, version)
+    scorecard(db, version, default_month(province_values_now, len(geography.provinces())))
+    flagged_keys(db, quality_version(db))

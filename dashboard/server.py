@@ -13,6 +13,8 @@ import gc
 import importlib
 import logging
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,6 +67,38 @@ def preload() -> list[str]:
     return failed
 
 
+def warm_when_running(ready: Callable[[], bool] | None = None, timeout: float = 60) -> threading.Thread:
+    """In the background, once Streamlit's runtime (and so its caches) exists: queries.warm of the
+    database this server shows. The first reader after a start then finds the figures computed
+    (on a national database the Overview's scorecard alone is ~0.8 s of CPU). Never fatal: a
+    database that cannot be read is said so by the page that reads it."""
+    def warm() -> None:
+        from streamlit.runtime import Runtime
+
+        from dashboard import queries
+
+        running = ready or Runtime.exists
+        deadline = time.monotonic() + timeout
+        while not running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not running():
+            return
+        # Cached functions called outside a page run warn that there is no script context: true, harmless.
+        context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+        level = context_log.level
+        context_log.setLevel(logging.ERROR)
+        try:
+            queries.warm(queries.db_file())
+        except Exception:  # noqa: BLE001
+            logging.getLogger("nq72").debug("warming the caches failed", exc_info=True)
+        finally:
+            context_log.setLevel(level)
+
+    thread = threading.Thread(target=warm, name="nq72-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def start(run: Callable[..., object] = main) -> None:
     preload()
     # What is loaded now lives as long as the server: frozen out of the collector's sight, the full
@@ -74,6 +108,7 @@ def start(run: Callable[..., object] = main) -> None:
     gc.collect()
     gc.freeze()
     atexit.register(gc.unfreeze)
+    warm_when_running()
     run(prog_name="streamlit")
 
 

@@ -41,3 +41,28 @@ def test_what_the_server_loaded_is_frozen_out_of_the_collection_after_every_run(
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.split()[-1]) > 50_000
     assert "leaked" not in done.stderr
+
+
+def test_the_server_computes_the_first_pages_figures_before_the_first_reader(monkeypatch, demo_db):
+    """`nq72 serve` warms the caches the first page of every reader reads (dashboard.server):
+    afterwards the page's queries are answered without opening the database."""
+    import streamlit as st
+
+    from dashboard import queries, server
+    from data import geography
+    from indicators.periods import default_month
+    from pipelines.store import values
+
+    monkeypatch.setenv("NQ72_DB", str(demo_db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    server.warm_when_running(ready=lambda: True).join(60)
+    read = []
+    monkeypatch.setattr(values, "province_values", lambda conn: read.append("province_values"))
+    monkeypatch.setattr(values, "summary", lambda conn: read.append("summary"))
+    db = queries.db_file()
+    version = queries.data_version(db)
+    figures = queries.province_values(db, version)
+    queries.summary(db, version)
+    card = queries.scorecard(db, version, default_month(figures, len(geography.provinces())))
+    assert read == [] and len(figures) > 0 and len(card) > 0
