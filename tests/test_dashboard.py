@@ -339,3 +339,29 @@ def test_printed_charts_are_static_and_screen_charts_are_not(monkeypatch, demo_d
     monkeypatch.setattr(ui, "print_mode", lambda: True)
     printed = configs(run_page(monkeypatch, demo_db, "province", province="66"))
     assert len(printed) == len(screen) and all(c == {"staticPlot": True} for c in printed)
+
+
+def test_a_provinces_charts_are_built_once_and_shared_by_its_readers(monkeypatch, small_db):
+    """The Province page's progress charts are made once per province, data version, month and
+    language (ui.shared_figure), then drawn for every reader as they were made, never changed."""
+    import streamlit as st
+
+    from dashboard import charts
+
+    built = []
+    original = charts.progress_chart
+
+    def counted(shown_rows, results, ind, docs, lang):
+        built.append((ind.code, lang))
+        return original(shown_rows, results, ind, docs, lang)
+
+    monkeypatch.setattr(charts, "progress_chart", counted)
+    st.cache_resource.clear()
+    first = run_page(monkeypatch, small_db, "province", province="66")
+    made = len(built)
+    second = run_page(monkeypatch, small_db, "province", province="66")
+    assert made > 0 and len(built) == made                               # the second reader built none
+    assert [c.proto.spec for c in first.get("plotly_chart")] == [c.proto.spec for c in second.get("plotly_chart")]
+    english = run_page(monkeypatch, small_db, "province", province="66", lang="en")
+    assert len(built) == 2 * made and all(lang == "en" for _, lang in built[made:])
+    assert '"separators":".,"' in english.get("plotly_chart")[0].proto.spec.replace(" ", "")

@@ -1,4 +1,6 @@
 """Tỉnh: one province, one panel per indicator: series, milestones, required path, trend, status."""
+from functools import partial
+
 import streamlit as st
 
 from dashboard import auth, charts, queries, ui, views
@@ -24,6 +26,7 @@ if mine.empty:
     st.stop()
 docs = {k: d.short(lang) for k, d in cat.documents.items()}
 flagged = ui.flagged_keys(db, lang)
+flags_version = queries.quality_version(db)  # what `flagged` was read from: part of each chart's key
 columns = ui.panel_columns(2)
 for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicator"])):
     rows = mine[mine["indicator"] == ind.code]
@@ -35,7 +38,9 @@ for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicat
         for line in views.restated_lines(ind, results, code, cat, lang):
             st.caption(ui.plain(line))
         shown = views.chart_series(rows, ind, flagged)
-        ui.chart(charts.progress_chart(shown, results, ind, docs, lang), f"nq72-{code}-{ind.code}",
+        figure = ui.shared_figure((db, version, flags_version, code, ind.code, month), lang,
+                                  partial(charts.progress_chart, shown, results, ind, docs, lang))
+        ui.chart(figure, f"nq72-{code}-{ind.code}",
                  shown[["period", "value", "numerator", "denominator"]],
                  ui.source_line(lang, rows["received_at"].max(),
                                 "; ".join(dict.fromkeys(views.citation(docs[c.source.document], c.source.section, lang)
