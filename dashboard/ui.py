@@ -130,7 +130,8 @@ def finished(fig, lang: str):
     return fig
 
 
-@st.cache_resource(show_spinner=False, max_entries=1200)
+# Every province's charts for one month and language (34 x 15), ~57 kB each: at most ~35 MB.
+@st.cache_resource(show_spinner=False, max_entries=600)
 def shared_figure(key: tuple, lang: str, _make: Callable[[], go.Figure]) -> go.Figure:
     """The finished figure `_make` builds, made once per `key` (which must name everything it is
     made from) and shared by every session: the server builds a province's 15 progress charts once
