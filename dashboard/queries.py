@@ -47,7 +47,8 @@ def data_version(db: str) -> tuple:
     task updates, an approved correction: pipelines.store.submissions is their only door); the
     other writes (the audit line of each log-in or export view, accounts, drafts, pending
     corrections) leave the figures as they were, and so keep every page's cache. A file put in
-    its place (a rebuilt demo, a restored copy) is another inode or another newest submission.
+    its place (a rebuilt demo, a restored copy) was created at another time or holds another
+    newest submission (not the inode: a file deleted and made again often gets the same one).
     The database is opened only when its files changed since the last look (the stamp is taken
     before the query, so a write during it is seen on the next run)."""
     stamp = _stamp(db)
@@ -55,8 +56,8 @@ def data_version(db: str) -> tuple:
     if known is not None and known[0] == stamp:
         return known[1]
     with store.opened(db, read_only=True) as conn:
-        newest, received = submissions.newest(conn)
-    version = newest, str(received), stamp[0][0] if stamp[0] else None
+        newest, received, created = submissions.newest(conn)
+    version = newest, str(received), str(created)
     _VERSIONS[db] = stamp, version
     return version
 

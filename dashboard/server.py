@@ -73,27 +73,28 @@ def warm_when_running(ready: Callable[[], bool] | None = None, timeout: float = 
     (on a national database the Overview's scorecard alone is ~0.8 s of CPU). Never fatal: a
     database that cannot be read is said so by the page that reads it."""
     def warm() -> None:
-        from streamlit.runtime import Runtime
+        from streamlit.runtime import Runtime, RuntimeState
 
         from dashboard import queries
 
-        running = ready or Runtime.exists
+        def started() -> bool:  # exists, and has its caches: set while it starts, after it exists
+            return Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL
+
+        running = ready or started
         deadline = time.monotonic() + timeout
         while not running() and time.monotonic() < deadline:
             time.sleep(0.05)
         if not running():
             return
-        # Cached functions called outside a page run warn that there is no script context: true, harmless.
-        context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
-        level = context_log.level
-        context_log.setLevel(logging.ERROR)
         try:
             queries.warm(queries.db_file())
         except Exception:  # noqa: BLE001
             logging.getLogger("nq72").debug("warming the caches failed", exc_info=True)
-        finally:
-            context_log.setLevel(level)
 
+    # Cached functions called outside a page run warn that there is no script context: true of
+    # this thread, and harmless; the same warning from any other thread is still shown.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: record.threadName != "nq72-warm")
     thread = threading.Thread(target=warm, name="nq72-warm", daemon=True)
     thread.start()
     return thread

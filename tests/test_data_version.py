@@ -3,11 +3,12 @@ writes that change no figure (the audit line of every log-in and export view) do
 does not make every reader's next page recompute everything."""
 from __future__ import annotations
 
-import os
+import datetime as dt
+import time
 
 from dashboard import queries
 from pipelines import store
-from pipelines.store import accounts, audit
+from pipelines.store import accounts, audit, submissions
 from pipelines.submit import submit
 from tests.conftest import HEADER, OPERATOR, TODAY, csv_bytes
 
@@ -32,12 +33,17 @@ def test_new_figures_change_the_version_and_other_writes_do_not(tmp_path):
     assert second != first and second[0] == first[0] + 1
 
 
-def test_a_database_put_in_the_place_of_another_is_a_new_version(tmp_path):
-    """Same number of submissions, another file (a rebuilt demo, a restored copy): not the same figures."""
-    db, other = tmp_path / "nq72.duckdb", tmp_path / "other.duckdb"
+def test_a_database_put_in_the_place_of_another_is_a_new_version(tmp_path, monkeypatch):
+    """Same number of submissions received at the same moment, another file in the same place (a
+    rebuilt demo, a restored copy; deleted and made again, it often gets the same inode): not the
+    same figures."""
+    db = tmp_path / "nq72.duckdb"
+    monkeypatch.setattr(submissions, "utc_now", lambda: dt.datetime(2026, 11, 22, 8, 0))
     _upload(db, "2025-11", "96.8")
     before = queries.data_version(str(db))
-    _upload(other, "2025-11", "50.0")
-    os.replace(other, db)
+    for path in tmp_path.glob("nq72.duckdb*"):          # deleted, then built again in its place
+        path.unlink()
+    time.sleep(0.01)
+    _upload(db, "2025-11", "50.0")
     after = queries.data_version(str(db))
-    assert after[0] == before[0] and after != before
+    assert after[:2] == before[:2] and after != before

@@ -26,7 +26,7 @@ if mine.empty:
     st.stop()
 docs = {k: d.short(lang) for k, d in cat.documents.items()}
 flagged = ui.flagged_keys(db, lang)
-flags_version = queries.quality_version(db)  # what `flagged` was read from: part of each chart's key
+flags = hash(flagged)  # the flagged values themselves key each shared chart (a frozenset keeps its hash)
 columns = ui.panel_columns(2)
 for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicator"])):
     rows = mine[mine["indicator"] == ind.code]
@@ -38,7 +38,7 @@ for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicat
         for line in views.restated_lines(ind, results, code, cat, lang):
             st.caption(ui.plain(line))
         shown = views.chart_series(rows, ind, flagged)
-        figure = ui.shared_figure((db, version, flags_version, code, ind.code, month), lang,
+        figure = ui.shared_figure((db, version, flags, code, ind.code, month), lang,
                                   partial(charts.progress_chart, shown, results, ind, docs, lang))
         ui.chart(figure, f"nq72-{code}-{ind.code}",
                  shown[["period", "value", "numerator", "denominator"]],

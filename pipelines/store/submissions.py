@@ -100,9 +100,11 @@ def newest_id(conn: duckdb.DuckDBPyConnection) -> int:
     return one(conn, "select coalesce(max(id), 0) from submissions")[0]
 
 
-def newest(conn: duckdb.DuckDBPyConnection) -> tuple[int, dt.datetime | None]:
-    """(id, received_at) of the newest submission: (0, None) when there is none."""
-    return one(conn, "select coalesce(max(id), 0), max(received_at) from submissions")
+def newest(conn: duckdb.DuckDBPyConnection) -> tuple[int, dt.datetime | None, dt.datetime | None]:
+    """(id, received_at) of the newest submission ((0, None) when there is none), and when this
+    database was created (its first migration): a file rebuilt in the place of another differs."""
+    return one(conn, "select coalesce(max(id), 0), max(received_at),"
+                     " (select min(applied_at) from schema_version) from submissions")
 
 
 def counts(conn: duckdb.DuckDBPyConnection) -> tuple[int, int]:
