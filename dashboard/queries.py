@@ -42,8 +42,8 @@ def _stamp(db: str) -> tuple:
 
 
 def data_version(db: str) -> tuple:
-    """What the cached figures depend on: the newest submission (id and time received) of this
-    database file (its inode). Every write that changes what a page shows adds a submission (values,
+    """What the cached figures depend on: the newest submission (id and time received) and when
+    the database was created. Every write that changes what a page shows adds a submission (values,
     task updates, an approved correction: pipelines.store.submissions is their only door); the
     other writes (the audit line of each log-in or export view, accounts, drafts, pending
     corrections) leave the figures as they were, and so keep every page's cache. A file put in
