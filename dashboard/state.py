@@ -1,6 +1,6 @@
 """Selections that live in the URL (st.query_params), so a link opens the same view.
 
-Keys: lang, province, indicator, period (as-of month). The language is also kept in the session,
+Keys: lang, province, indicator, period (as-of month), charts (the Province page's every chart). The language is also kept in the session,
 so it survives a page switch that drops the query string."""
 from __future__ import annotations
 
@@ -55,4 +55,17 @@ def choice(key: str, options: Sequence[str], label: str, format_func: Callable[[
     value = container.selectbox(label, options, index=index, format_func=format_func, key=f"sel_{key}")
     if st.query_params.get(key) != value:
         st.query_params[key] = value
+    return value
+
+
+def switch(key: str, label: str, container=st) -> bool:
+    """A toggle whose value comes from ?key=1 and goes back into it, so a link keeps it. Print mode
+    draws no widget and says False: the URL alone says what a sheet shows."""
+    if print_mode():
+        return False
+    value = container.toggle(label, value=st.query_params.get(key) == "1", key=f"tgl_{key}")
+    if value and st.query_params.get(key) != "1":
+        st.query_params[key] = "1"
+    elif not value and key in st.query_params:
+        del st.query_params[key]
     return value

@@ -260,14 +260,18 @@ def _status_colour(cell: object) -> str:
     return ""
 
 
-def stations_block(communes: pd.DataFrame, results: list, ind: Indicator, lang: str) -> None:
-    """Distribution of commune stations and the share reaching the target (doctors per station)."""
-    if communes.empty:
-        return
+def stations_share(communes: pd.DataFrame, results: list, lang: str) -> float:
+    """The share of commune stations reaching the target (doctors per station) as a metric; returns
+    the threshold it counts against (4 doctors when no milestone gives one)."""
     threshold = min((tg.threshold for tg, _ in results if tg.threshold is not None), default=4.0)
     share = float((communes["value"] >= threshold).mean() * 100)
     st.metric(t("stations_share", lang).format(n=fmt.number(threshold, lang, 0)),
               f"{fmt.value_with_unit(share, '%', lang)} ({int((communes['value'] >= threshold).sum())}/{len(communes)})")
+    return threshold
+
+
+def stations_chart(communes: pd.DataFrame, threshold: float, ind: Indicator, lang: str) -> None:
+    """How the commune stations are distributed against the threshold, with its CSV."""
     code = communes["province_code"].iloc[0]
     chart(charts.stations_histogram(communes["value"], threshold, lang), f"nq72-{code}-stations",
           communes[["area_code", "name", "period", "value"]], source_line(lang, communes["received_at"].max()), lang,

@@ -91,7 +91,7 @@ def test_every_page_renders(server, browser, name, lang):
 
 
 def test_narrow_window(server, browser):
-    page = open_page(browser, f"{server}/tinh?province=79", width=390)
+    page = open_page(browser, f"{server}/tinh?province=79&charts=1", width=390)
     try:
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "Hồ Chí Minh" in page.inner_text("body")

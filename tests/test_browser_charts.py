@@ -40,7 +40,7 @@ def province_page(demo_db, tmp_path_factory):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="vi-VN")
-            page.goto(f"{url}/tinh?province=66&lang=vi")
+            page.goto(f"{url}/tinh?province=66&lang=vi&charts=1")
             wait_drawn(page)
             yield page
             browser.close()

@@ -18,7 +18,7 @@ from tests.test_browser import ARTIFACTS, wait_drawn
 from tests.test_dashboard import like_make_run
 
 pytestmark = pytest.mark.browser
-PAGES = {"overview": "/", "province": "/tinh?province=66", "indicator": "/chi-tieu?indicator=life_expectancy&province=66",
+PAGES = {"overview": "/", "province": "/tinh?province=66&charts=1", "indicator": "/chi-tieu?indicator=life_expectancy&province=66",
          "stations": "/tram-y-te?province=66", "tasks": "/nhiem-vu", "quality": "/chat-luong",
          "upload": "/tai-du-lieu", "about": "/gioi-thieu", "admin": "/quan-tri"}
 # Interface words that give away a missing translation (data such as province names, plan task

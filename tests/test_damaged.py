@@ -20,7 +20,7 @@ def damaged_quality(demo_db, tmp_path):
     return db
 
 
-@pytest.mark.parametrize("page,params", [("overview", {}), ("province", {"province": "66"}), ("quality", {})])
+@pytest.mark.parametrize("page,params", [("overview", {}), ("province", {"province": "66", "charts": "1"}), ("quality", {})])
 def test_a_damaged_quality_file_costs_only_the_flags(monkeypatch, damaged_quality, page, params):
     at = run_page(monkeypatch, damaged_quality, page, **params)
     assert any("Không đọc được kết quả kiểm tra chất lượng" in w.value for w in at.warning)

@@ -1,4 +1,5 @@
 """AppTest of every page against a small database with known numbers and statuses."""
+import json
 import re
 import shutil
 from pathlib import Path
@@ -333,11 +334,11 @@ def test_printed_charts_are_static_and_screen_charts_are_not(monkeypatch, demo_d
     def configs(at) -> list[dict]:
         return [json.loads(c.proto.config) for c in at.get("plotly_chart")]
 
-    screen = configs(run_page(monkeypatch, demo_db, "province", province="66"))
+    screen = configs(run_page(monkeypatch, demo_db, "province", province="66", charts="1"))
     assert screen and all(not c.get("staticPlot") and c["toImageButtonOptions"]["filename"].startswith("nq72-66-")
                           for c in screen)
     monkeypatch.setattr(ui, "print_mode", lambda: True)
-    printed = configs(run_page(monkeypatch, demo_db, "province", province="66"))
+    printed = configs(run_page(monkeypatch, demo_db, "province", province="66", charts="1"))
     assert len(printed) == len(screen) and all(c == {"staticPlot": True} for c in printed)
 
 
@@ -357,11 +358,30 @@ def test_a_provinces_charts_are_built_once_and_shared_by_its_readers(monkeypatch
 
     monkeypatch.setattr(charts, "progress_chart", counted)
     st.cache_resource.clear()
-    first = run_page(monkeypatch, small_db, "province", province="66")
+    first = run_page(monkeypatch, small_db, "province", province="66", charts="1")
     made = len(built)
-    second = run_page(monkeypatch, small_db, "province", province="66")
+    second = run_page(monkeypatch, small_db, "province", province="66", charts="1")
     assert made > 0 and len(built) == made                               # the second reader built none
     assert [c.proto.spec for c in first.get("plotly_chart")] == [c.proto.spec for c in second.get("plotly_chart")]
-    english = run_page(monkeypatch, small_db, "province", province="66", lang="en")
+    english = run_page(monkeypatch, small_db, "province", province="66", lang="en", charts="1")
     assert len(built) == 2 * made and all(lang == "en" for _, lang in built[made:])
     assert '"separators":".,"' in english.get("plotly_chart")[0].proto.spec.replace(" ", "")
+
+
+def test_a_province_panels_chart_is_drawn_when_its_reader_opens_it(monkeypatch, small_db):
+    """The Province page opens with every panel's value, milestones and stations, and no chart
+    (fifteen charts cost a reader ~1.3 s in the browser); a panel opened draws its own chart (and
+    the stations' histogram) alone; the switch draws every chart and keeps it in the URL."""
+    at = run_page(monkeypatch, small_db, "province", province="66")
+    panels = [e for e in at.expander if e.label == t("chart_and_series")]
+    assert panels and not at.get("plotly_chart")
+    assert len(page_tables(at)) == len(panels) and any(m.value == "50,0 % (1/2)" for m in at.metric)
+    at.session_state["open_doctors_per_station"] = True
+    at.run()
+    drawn = [json.loads(c.proto.config)["toImageButtonOptions"]["filename"] for c in at.get("plotly_chart")]
+    assert drawn == ["nq72-66-doctors_per_station", "nq72-66-stations"]
+    at.toggle(key="tgl_charts").set_value(True).run()
+    assert len(at.get("plotly_chart")) == len(panels) + 1 and not at.expander
+    assert at.query_params["charts"] in ("1", ["1"])
+    at.toggle(key="tgl_charts").set_value(False).run()
+    assert "charts" not in at.query_params and not at.get("plotly_chart")   # every panel folded again
