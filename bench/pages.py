@@ -48,8 +48,10 @@ from pipelines.export import NAVIGATE, WATCH_RUN, free_port  # noqa: E402
 CHROMIUM = os.environ.get("NQ72_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# Every page of the router; the Province and Stations pages of a province with commune data (Đắk Lắk).
-PAGES = {"overview": "/", "province": "/tinh?province=66", "indicator": "/chi-tieu", "stations": "/tram-y-te?province=66",
+# Every page of the router; the Province and Stations pages of a province with commune data (Đắk Lắk),
+# the Province page as it opens (each chart drawn when opened) and with every chart drawn (the switch).
+PAGES = {"overview": "/", "province": "/tinh?province=66", "province-charts": "/tinh?province=66&charts=1",
+         "indicator": "/chi-tieu", "stations": "/tram-y-te?province=66",
          "tasks": "/nhiem-vu", "quality": "/chat-luong", "upload": "/tai-du-lieu", "entry": "/nhap-so-lieu",
          "report": "/bao-cao", "about": "/gioi-thieu", "admin": "/quan-tri"}
 FLOOR = "(bare streamlit)"

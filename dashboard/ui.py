@@ -165,7 +165,10 @@ TABLE_CSS = """.nq72-table {border: 1px solid rgba(47, 45, 43, 0.1); border-radi
 .nq72-table table {width: 100%; border-collapse: separate; border-spacing: 0}
 .nq72-table th {color: rgba(47, 45, 43, 0.7); font-weight: 400; text-align: left; padding: 4px 6px 4px 8px}
 .nq72-table td {padding: 4px 6px}
-.nq72-table th, .nq72-table tr:not(:last-child) td {border-bottom: 1px solid rgba(47, 45, 43, 0.1)}"""
+.nq72-table th, .nq72-table tr:not(:last-child) td {border-bottom: 1px solid rgba(47, 45, 43, 0.1)}
+.nq72-panel p {margin: 0 0 0.75rem}
+.nq72-panel .nq72-table {margin: 0.5rem 0 0.75rem}
+.nq72-panel .nq72-note {font-size: 14px; color: rgba(49, 51, 63, 0.6)}"""
 
 
 def interface_style(lang: str) -> None:
@@ -203,21 +206,30 @@ def _day(value):
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def panel_header(ind: Indicator, latest: pd.Series, results: list, lang: str) -> None:
-    """Header of a province panel: the indicator, its latest value, then every milestone that
-    applies (national and local, 2045 included) with the distance, status and projected year."""
-    st.markdown(f"**{ind.name(lang)}**")
-    st.markdown(f"{t('latest', lang)}: **{views.value_text(latest['value'], ind, lang)}** ({latest['period']})")
+def panel_header(ind: Indicator, latest: pd.Series, results: list, notes: list[str], lang: str) -> None:
+    """Header of a province panel, one block of page text: the indicator, its latest value, every
+    milestone that applies (national and local, 2045 included) with the distance, status and
+    projected year, then the `notes` (the province's own plan restating a target). One element, not
+    four or six: each element a page draws costs the reader's browser time (bench/pages.py)."""
+    parts = [f"<p><strong>{html.escape(ind.name(lang))}</strong></p>",
+             f"<p>{html.escape(t('latest', lang))}: <strong>{html.escape(views.value_text(latest['value'], ind, lang))}"
+             f"</strong> ({html.escape(str(latest['period']))})</p>"]
     if results:
-        milestones(ind, results, lang)
+        parts.append(milestones_html(ind, results, lang))
     else:
-        st.caption(status_text("no_target", lang))
+        parts.append(f"<p class='nq72-note'>{html.escape(status_text('no_target', lang))}</p>")
+    parts += [f"<p class='nq72-note'>{html.escape(note)}</p>" for note in notes]
+    st.html(f"<div class='nq72-panel'>{''.join(parts)}</div>")
 
 
 def milestones(ind: Indicator, results: list, lang: str) -> None:
     """The milestones table (views.milestones_table), targets and distances kept on one line."""
-    table(views.milestones_table(ind, results, lambda a: assessed_text(a, lang), lang),
-          nowrap=[t("target", lang), t("gap", lang)])
+    st.html(milestones_html(ind, results, lang))
+
+
+def milestones_html(ind: Indicator, results: list, lang: str) -> str:
+    return html_table(views.milestones_table(ind, results, lambda a: assessed_text(a, lang), lang),
+                      nowrap=[t("target", lang), t("gap", lang)])
 
 
 def assessed_text(a, lang: str) -> str:

@@ -2,6 +2,8 @@
 reader sees."""
 from __future__ import annotations
 
+import html
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -39,3 +41,9 @@ def page_tables(at) -> list[pd.DataFrame]:
             cells.feed(element.value)
             frames.append(pd.DataFrame(cells.rows, columns=cells.head, dtype=object))
     return frames
+
+
+def page_notes(at) -> list[str]:
+    """The notes under a Province panel's milestones (ui.panel_header), as the reader reads them."""
+    return [html.unescape(note) for element in at.get("html")
+            for note in re.findall(r"<p class='nq72-note'>(.*?)</p>", element.value)]

@@ -83,8 +83,8 @@ def test_province_page_headline(monkeypatch, small_db):
     """Every milestone with its distance in percentage points: 95 - 93 = 2 and 100 - 93 = 7."""
     at = run_page(monkeypatch, small_db, "province", province="01")
     assert at.header[0].value == "Hà Nội"
-    text = " ".join(m.value for m in at.markdown)
-    assert "**93,0 %** (2026-06)" in text
+    text = " ".join(h.value for h in at.get("html"))
+    assert "Giá trị mới nhất: <strong>93,0 %</strong> (2026-06)" in text
     rows = shown(at).set_index("Mốc")
     assert rows.at["2026", "Mục tiêu"] == "> 95 %" and rows.at["2026", "Còn cách"] == "2,0 điểm %"
     assert rows.at["2026", "Tình trạng"].endswith("Cần tăng tốc")

@@ -20,7 +20,7 @@ from pipelines.quality.config import load_config
 from pipelines.quality.run import run_quality
 from pipelines.store import opened
 from tests.conftest import TODAY, csv_bytes, load
-from tests.tables import page_tables
+from tests.tables import page_notes, page_tables
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PLAN_OF = {"66": "DAKLAK", "10729": "TRANLIEU"}
@@ -204,7 +204,7 @@ def _unescaped(text: str) -> str:
 
 def test_province_page_shows_dak_laks_own_citation(monkeypatch, dak_lak_db):
     at = _page(monkeypatch, dak_lak_db, "province", province="66")
-    captions = [_unescaped(c.value) for c in at.caption]
+    captions = page_notes(at)
     assert "Cũng có trong kế hoạch của Đắk Lắk: 2030 ≥ 75,5 năm — KH UBND tỉnh Đắk Lắk, mục II.1: " \
            "“tuổi thọ trung bình đạt 75,5 tuổi”" in captions
     assert any("mục II.2: “Người dân có tuổi thọ trung bình đạt trên 80 tuổi”" in c for c in captions)

@@ -38,9 +38,7 @@ for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicat
     results = assess_area(rows, ind, code)
     latest = rows.loc[rows["t"].idxmax()]
     with columns[n % 2].container(border=True):
-        ui.panel_header(ind, latest, results, lang)
-        for line in views.restated_lines(ind, results, code, cat, lang):
-            st.caption(ui.plain(line))
+        ui.panel_header(ind, latest, results, views.restated_lines(ind, results, code, cat, lang), lang)
         communes = (queries.commune_latest(db, version, ind.code, float(latest["t"]), code)
                     if "commune" in ind.expected_levels else None)
         threshold = ui.stations_share(communes, results, lang) if communes is not None and len(communes) else None
