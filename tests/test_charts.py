@@ -146,6 +146,21 @@ def test_trends_chart_draws_at_mid_periods():
     assert list(fig.data[1].x) == [period_mid("2025")]
 
 
+def test_trends_chart_draws_the_other_provinces_as_one_grey_trace():
+    """33 grey lines as one trace (a gap between provinces), each point still named in its hover;
+    the highlighted province above them, then the national line."""
+    frame = pd.DataFrame({"area_code": ["01", "01", "66", "66", "92"], "period": ["2025", "2026", "2025", "2026", "2026"],
+                          "value": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    national = pd.DataFrame({"period": ["2025"], "value": [1.5]})
+    names = {"01": "Hà Nội", "66": "Đắk Lắk", "92": "Cần Thơ"}
+    fig = charts.trends_chart(frame, names, national, "66", LIFE, "vi")
+    grey, mine, country = fig.data
+    assert list(grey.y) == [1.0, 2.0, None, 5.0, None] and not grey.connectgaps and not grey.showlegend
+    assert list(grey.customdata) == ["Hà Nội 2025", "Hà Nội 2026", None, "Cần Thơ 2026", None]
+    assert mine.name == "Đắk Lắk" and list(mine.y) == [3.0, 4.0] and mine.line.width == 3
+    assert country.line.dash == "dash" and list(country.y) == [1.5]
+
+
 def test_status_symbols_have_no_direction_and_every_status_is_styled():
     assert list(STATUS_STYLE) == list(STATUSES)
     symbols = [s for _, s in STATUS_STYLE.values()]
