@@ -59,10 +59,11 @@ def natural_limits(ind: Indicator) -> tuple[float, float]:
 def status_label(status: str, lang: str, since: int | None = None, symbol: str = "") -> str:
     """'● Đúng tiến độ (xu hướng từ 2021)': the symbol, the status and, when the trend is measured
     from before the plan's baseline year, since when."""
-    return f"{symbol} {t('status_' + status, lang)}".strip() + _since(since, lang)
+    return f"{symbol} {t('status_' + status, lang)}".strip() + since_text(since, lang)
 
 
-def _since(year, lang: str) -> str:
+def since_text(year, lang: str) -> str:
+    """' (xu hướng từ 2021)' when a trend is measured from that year, else nothing."""
     return f" ({t('trend_since', lang, year=int(year))})" if _known(year) else ""
 
 
@@ -365,44 +366,6 @@ def trends_chart(values: pd.DataFrame, names: dict[str, str], national: pd.DataF
     periods = pd.concat([values["period"], national["period"]]) if len(national) else values["period"]
     if len(periods):
         _year_ticks(fig, period_mid(min(periods)), period_mid(max(periods)))
-    return fig
-
-
-def tile_map(card: pd.DataFrame, grid: pd.DataFrame, names: dict[str, str], short: dict[str, str],
-             status_style: dict, status_label, value_text, lang: str) -> go.Figure:
-    """One square per province, coloured by status, with its name, symbol and value (status and
-    any 'trend since' in the hover)."""
-    g = grid.merge(card, left_on="code", right_on="area_code", how="left")
-    g["status"] = g["status"].fillna("insufficient_data")
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=g["col"], y=-g["row"], mode="markers+text",
-        marker=dict(symbol="square", size=58, color=[status_style[s][0] for s in g["status"]],
-                    line=dict(color="white", width=1)),
-        text=[f"{short[c]}<br>{status_style[s][1]} {value_text(v)}" for c, s, v in zip(g["code"], g["status"], g["value"])],
-        textfont=dict(color="white", size=10),
-        customdata=[f"{names[c]}: {value_text(v)} · {status_label(s)}{_since(y, lang)}"
-                    for c, s, v, y in zip(g["code"], g["status"], g["value"], g.get("trend_since", [None] * len(g)))],
-        hovertemplate="%{customdata}<extra></extra>", showlegend=False))
-    fig.update_layout(height=15 * 62 + 40, width=6 * 66 + 40, margin=dict(l=10, r=10, t=10, b=10),
-                      plot_bgcolor="white", separators=fmt.separators(lang))
-    fig.update_xaxes(visible=False, range=[-0.6, 5.6])
-    fig.update_yaxes(visible=False, range=[-14.6, 0.6], scaleanchor="x")
-    return fig
-
-
-def status_bars(counts: pd.DataFrame, ind_names: dict[str, str], status_style: dict, status_label,
-                lang: str) -> go.Figure:
-    """Per indicator, how many provinces are in each status (stacked)."""
-    fig = _base(t("headline", lang), lang, height=120 + 30 * len(counts))
-    order = list(reversed(counts.index.tolist()))  # the catalogue's first indicator at the top
-    for status in counts.columns:
-        fig.add_trace(go.Bar(y=[ind_names[i] for i in order], x=counts.loc[order, status], orientation="h",
-                             name=status_label(status), marker_color=status_style[status][0],
-                             hovertemplate=f"%{{y}}: %{{x}} · {status_label(status)}<extra></extra>"))
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.12, yanchor="top"),
-                      margin=dict(l=10, r=10, t=40, b=90))
-    fig.update_xaxes(range=[0, 34])
     return fig
 
 

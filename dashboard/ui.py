@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import auth, charts, fmt, jobs, queries, views
+from dashboard import auth, charts, fmt, html_charts, jobs, queries, views
 from dashboard.state import choice, print_mode
 from dashboard.state import lang as current_lang
 from data import geography
@@ -150,7 +150,17 @@ def chart(fig, name: str, data: pd.DataFrame, source: str, lang: str, key: str) 
     # A sheet is not hovered or zoomed: plotly skips its event layers and toolbar.
     st.plotly_chart(fig, key=f"chart_{key}", config={"staticPlot": True} if printing else {
         "displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}})
-    if printing:  # a sheet has no buttons: the source line alone, without columns around it
+    source_and_csv(data, name, source, lang, key)
+
+
+def figure(markup: str, name: str, data: pd.DataFrame, source: str, lang: str, key: str) -> None:
+    """A figure drawn as page text (dashboard.html_charts) with its source line and CSV download."""
+    st.html(markup)
+    source_and_csv(data, name, source, lang, key)
+
+
+def source_and_csv(data: pd.DataFrame, name: str, source: str, lang: str, key: str) -> None:
+    if print_mode():  # a sheet has no buttons: the source line alone, without columns around it
         st.caption(source)
         return
     left, right = st.columns([4, 1])
@@ -183,7 +193,8 @@ def interface_style(lang: str) -> None:
 [data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"],
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{display: none}}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{content: "{button}"}}
-{TABLE_CSS}</style>""")
+{TABLE_CSS}
+{html_charts.CSS}</style>""")
 
 
 def _has_dates(fig) -> bool:

@@ -1,7 +1,7 @@
 """Tổng quan: every province x indicator against the next milestone, counts, and a tile map."""
 import streamlit as st
 
-from dashboard import charts, queries, ui, views
+from dashboard import charts, html_charts, queries, ui, views
 from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
@@ -24,8 +24,8 @@ st.caption(f"{t('legend', lang)}: " + " · ".join(ui.status_text(s, lang) for s 
 counts = in_catalogue_order(status_counts(card), cat)
 ind_names = {i.code: i.short(lang) for i in cat.indicators}
 counts_table = counts.rename(index=ind_names, columns=label).reset_index(names=t("indicator", lang))
-ui.chart(charts.status_bars(counts, ind_names, ui.STATUS_STYLE, label, lang), f"nq72-status-{month}",
-         counts_table, ui.source_line(lang, info["last_submission"]), lang, key="status")
+ui.figure(html_charts.status_bars(counts, ind_names, ui.STATUS_STYLE, label, t("headline", lang), n_provinces),
+          f"nq72-status-{month}", counts_table, ui.source_line(lang, info["last_submission"]), lang, key="status")
 
 st.subheader(t("scorecard", lang))
 sort_options = ["name"] + [i.code for i in cat.indicators]
@@ -49,7 +49,7 @@ if ui.print_mode():  # the indicator's selector is not printed
     st.caption(f"{t('indicator', lang)}: {ind.name(lang)}")
 one = card[card["indicator"] == code]
 names = dict(zip(geography.provinces()["code"], geography.provinces()["name"]))
-fig = charts.tile_map(one, geography.tile_grid(), names, views.short_names(), ui.STATUS_STYLE, label,
-                      lambda v: views.value_text(v, ind, lang), lang)
-ui.chart(fig, f"nq72-map-{code}-{month}", one.assign(province=one["area_code"].map(names)),
-         f"{t('map_note', lang)} " + ui.source_line(lang, info["last_submission"]), lang, key="map")
+tiles = html_charts.tile_map(one, geography.tile_grid(), names, views.short_names(), ui.STATUS_STYLE, label,
+                             lambda v: views.value_text(v, ind, lang), lambda year: charts.since_text(year, lang))
+ui.figure(tiles, f"nq72-map-{code}-{month}", one.assign(province=one["area_code"].map(names)),
+          f"{t('map_note', lang)} " + ui.source_line(lang, info["last_submission"]), lang, key="map")
