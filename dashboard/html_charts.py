@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-CSS = """.nq72-figure {margin: 0.5rem 0 0.25rem; break-inside: avoid} .nq72-figure-title {font-weight: 600; font-size: 15px; margin: 0 0 0.5rem}
+CSS = """.nq72-figure {margin: 0.5rem 0 0.25rem; break-inside: avoid}
+.nq72-figure-title {font-weight: 600; font-size: 15px; margin: 0 0 0.5rem}
 .nq72-bar-row {display: grid; grid-template-columns: minmax(7rem, 14rem) 1fr; gap: 0.5rem; align-items: center;
   margin: 3px 0; font-size: 14px}
 .nq72-bar {display: flex; height: 22px; background: #f5f7f8}

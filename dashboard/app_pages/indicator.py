@@ -1,4 +1,6 @@
 """Chỉ tiêu: all provinces ranked against the target, the national figure, and every trend."""
+from functools import partial
+
 import streamlit as st
 
 from dashboard import auth, charts, queries, ui, views
@@ -30,7 +32,7 @@ if mine.empty:
     st.stop()
 card = queries.scorecard(db, version, month)
 card = card[card["indicator"] == code]
-national = views.national_series(mine, ind)
+national = queries.national_series(db, version, code, month)
 last_national = national.iloc[-1] if len(national) else None
 c1, c2 = st.columns(2)
 if last_national is not None:
@@ -47,6 +49,8 @@ st.subheader(t("milestones_of", lang, name=names[highlight]))
 results = assess_area(mine[mine["area_code"] == highlight], ind, highlight)
 ui.milestones(ind, results, lang)
 series = views.chart_series(mine, ind)
-ui.chart(charts.trends_chart(series, names, national, highlight, ind, lang), f"nq72-trends-{code}",
+trends = ui.shared_figure((db, version, code, highlight, month), lang,
+                          partial(charts.trends_chart, series, names, national, highlight, ind, lang))
+ui.chart(trends, f"nq72-trends-{code}",
          series[["area_code", "period", "value"]].assign(province=series["area_code"].map(names)), source,
          lang, key="trends")
