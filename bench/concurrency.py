@@ -11,6 +11,7 @@ so that the server's caches are filled as on a server that has been up for a whi
 
 Run: .venv/bin/python bench/concurrency.py [--readers 4] [--uploads 30] [--kills 10]
                                            [--sessions 10,20] [--national PATH] [--only uploads|readers]
+                                           [--page province|province-charts|...]
   --national PATH: the national database there, built first if the file does not exist."""
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ def main() -> None:
     parser.add_argument("--sessions", default="10,20", help="reader sessions per round, comma-separated")
     parser.add_argument("--national", metavar="PATH", help="national database (built there if missing)")
     parser.add_argument("--only", choices=["uploads", "readers"])
+    parser.add_argument("--page", default="province",
+                        help="the page the readers open (a name of bench/pages.py's PAGES: province, province-charts...)")
     args = parser.parse_args()
     if args.only != "readers":
         uploads_and_kills(args)
@@ -134,11 +137,11 @@ def readers(args) -> None:
         db = ensure_db(args.national, Path(d), "national", lambda p: build_national(p, today=TODAY, progress=False))
         load = os.getloadavg()
         print(f"\nreaders: {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load average"
-              f" {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; page {PAGES['province']}", flush=True)
+              f" {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; page {PAGES[args.page]}", flush=True)
         server = Server(ROOT, db)
         try:
-            asyncio.run(_visits(server, 1, CHROMIUM, CHROMIUM_ARGS, PAGES["province"]))  # caches filled
-            rounds = [asyncio.run(_visits(server, n, CHROMIUM, CHROMIUM_ARGS, PAGES["province"])) for n in sessions]
+            asyncio.run(_visits(server, 1, CHROMIUM, CHROMIUM_ARGS, PAGES[args.page]))  # caches filled
+            rounds = [asyncio.run(_visits(server, n, CHROMIUM, CHROMIUM_ARGS, PAGES[args.page])) for n in sessions]
             peak_ever = server.rss_mb("VmHWM") or 0
         finally:
             server.stop()
