@@ -60,7 +60,9 @@ def main() -> None:
     parser.add_argument("--sessions", default="10,20", help="reader sessions per round, comma-separated")
     parser.add_argument("--national", metavar="PATH", help="national database (built there if missing)")
     parser.add_argument("--only", choices=["uploads", "readers"])
-    parser.add_argument("--page", default="province",
+    from bench.pages import PAGES
+
+    parser.add_argument("--page", default="province", choices=list(PAGES),
                         help="the page the readers open (a name of bench/pages.py's PAGES: province, province-charts...)")
     args = parser.parse_args()
     if args.only != "readers":

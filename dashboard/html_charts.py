@@ -24,10 +24,26 @@ CSS = """.nq72-figure {margin: 0.5rem 0 0.25rem; break-inside: avoid}
 .nq72-figure, .nq72-figure * {print-color-adjust: exact; -webkit-print-color-adjust: exact}"""
 
 
+DARK, WHITE = "#263238", "#ffffff"
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of '#rrggbb'."""
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def ink(colour: str) -> str:
-    """Dark or white writing, whichever reads on a box of `colour` ('#rrggbb')."""
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return "#263238" if 0.299 * r + 0.587 * g + 0.114 * b > 160 else "#ffffff"
+    """Dark or white writing, whichever contrasts more with a box of `colour` ('#rrggbb')."""
+    return DARK if contrast(colour, DARK) >= contrast(colour, WHITE) else WHITE
 
 
 def status_bars(counts: pd.DataFrame, ind_names: dict[str, str], status_style: dict, status_label: Callable[[str], str],

@@ -137,7 +137,19 @@ def shared_figure(key: tuple, lang: str, _make: Callable[[], go.Figure]) -> go.F
     made from) and shared by every session: the server builds a province's 15 progress charts once
     per data version instead of once per reader (0.4 s of CPU each time on a national database).
     Shared, so never changed after it is made: `chart` only reads it."""
-    fig = finished(_make(), lang)
+    return _shared(_make(), lang)
+
+
+# The Indicator page's trends, one per indicator, highlighted province, month and language: 34
+# series each (~0.2 MB), so a budget of their own that does not push the province charts out.
+@st.cache_resource(show_spinner=False, max_entries=100)
+def shared_trends(key: tuple, lang: str, _make: Callable[[], go.Figure]) -> go.Figure:
+    """As shared_figure, for the Indicator page's trends chart."""
+    return _shared(_make(), lang)
+
+
+def _shared(fig: go.Figure, lang: str) -> go.Figure:
+    fig = finished(fig, lang)
     fig._nq72_shared = True
     return fig
 

@@ -220,10 +220,13 @@ async def _open(page, url: str, timeout_ms: int) -> bool:
         try:  # the run starts at once, or the app cannot move (a lost connection, say): load it afresh
             await page.wait_for_function("() => window.__nq72_started", timeout=min(timeout_ms, MOVE_MS), polling=100)
         except PlaywrightTimeout:  # seen rarely under load (tests/test_export.py allows one a run): say so
-            state = await page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')"
-                                        "?.getAttribute('data-test-script-state')")
+            try:  # the page may be mid-navigation or disconnected: the log line must not stop the reload
+                state = await page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')"
+                                            "?.getAttribute('data-test-script-state')")
+            except Exception:  # noqa: BLE001
+                state = None
             LOG.warning("the move to %s did not start a run in %d s (script state %s); loading it afresh",
-                        redact(url), MOVE_MS // 1000, state)
+                        redact(url), min(timeout_ms, MOVE_MS) // 1000, state)
         else:
             await page.wait_for_function(f"() => window.__nq72_ran && ({DRAWN})()", timeout=timeout_ms, polling=100)
             return True

@@ -81,8 +81,8 @@ TEXT: dict[str, dict[str, str]] = {
     "stations_distribution": {"vi": "Phân bố trạm y tế xã theo số bác sĩ", "en": "Commune stations by number of doctors"},
     "stations_share": {"vi": "Trạm đạt từ {n} bác sĩ", "en": "Stations with {n}+ doctors"},
     "stations_count": {"vi": "Số trạm", "en": "Stations"},
-    # Province page: each panel's chart is drawn when its reader opens it, or all at once.
     "other_provinces": {"vi": "Các tỉnh khác", "en": "Other provinces"},
+    # Province page: each panel's chart is drawn when its reader opens it, or all at once.
     "all_charts": {"vi": "Hiện biểu đồ của mọi chỉ tiêu", "en": "Show every indicator's chart"},
     "chart_and_series": {"vi": "Biểu đồ và số liệu theo kỳ", "en": "Chart and figures by period"},
     "doctors": {"vi": "Số bác sĩ", "en": "Doctors"},

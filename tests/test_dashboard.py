@@ -338,7 +338,7 @@ def test_printed_charts_are_static_and_screen_charts_are_not(monkeypatch, demo_d
     assert screen and all(not c.get("staticPlot") and c["toImageButtonOptions"]["filename"].startswith("nq72-66-")
                           for c in screen)
     monkeypatch.setattr(ui, "print_mode", lambda: True)
-    printed = configs(run_page(monkeypatch, demo_db, "province", province="66", charts="1"))
+    printed = configs(run_page(monkeypatch, demo_db, "province", province="66"))     # print alone: every chart
     assert len(printed) == len(screen) and all(c == {"staticPlot": True} for c in printed)
 
 

@@ -42,5 +42,10 @@ def test_tile_map_places_every_province_with_its_status_value_and_tooltip():
 
 
 def test_writing_reads_on_every_status_colour():
-    assert html_charts.ink(STATUS_STYLE["achieved"][0]) == "#ffffff"
-    assert html_charts.ink(STATUS_STYLE["no_target"][0]) == "#263238"
+    """The writing on each box is the ink of the two with more contrast, and reads: at least WCAG's
+    3:1 (3.7:1 on the light green, 4.1:1 on orange, 5:1 or more elsewhere)."""
+    for colour, _ in STATUS_STYLE.values():
+        chosen = html_charts.ink(colour)
+        other = html_charts.WHITE if chosen == html_charts.DARK else html_charts.DARK
+        assert html_charts.contrast(colour, chosen) >= max(3.0, html_charts.contrast(colour, other)), colour
+    assert html_charts.ink(STATUS_STYLE["acceleration_needed"][0]) == html_charts.DARK   # amber: dark writing

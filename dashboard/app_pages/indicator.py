@@ -49,7 +49,7 @@ st.subheader(t("milestones_of", lang, name=names[highlight]))
 results = assess_area(mine[mine["area_code"] == highlight], ind, highlight)
 ui.milestones(ind, results, lang)
 series = views.chart_series(mine, ind)
-trends = ui.shared_figure((db, version, code, highlight, month), lang,
+trends = ui.shared_trends((db, version, code, highlight, month), lang,
                           partial(charts.trends_chart, series, names, national, highlight, ind, lang))
 ui.chart(trends, f"nq72-trends-{code}",
          series[["area_code", "period", "value"]].assign(province=series["area_code"].map(names)), source,
