@@ -131,8 +131,11 @@ def progress_chart(series: pd.DataFrame, assessments: list[tuple[Target, Assessm
     _label_milestones(fig, assessments, ind, lang)
     # Start from the margins the axis labels and a legend of up to two rows take: plotly widens
     # margins that are too small by drawing the whole chart a second time (a third of its work).
+    # The legend above the plot: below it, it covered the year labels once a narrow chart (a panel
+    # at 1280 px, a phone) turned them upright, so a reader could not read the chart's dates.
     legend = sum(tr.showlegend is not False for tr in fig.data) > 1
-    fig.update_layout(margin=dict(l=80, b=100 if legend else 40))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
+                      margin=dict(l=80, t=60 if legend else 20, b=40))
     return fig
 
 

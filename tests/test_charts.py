@@ -188,7 +188,8 @@ def test_progress_chart_starts_with_room_for_its_labels_and_legend():
     cov = series({"2025-12": 93.0, "2026-06": 94.0})
     fig = charts.progress_chart(cov, assessed(cov, COVERAGE), COVERAGE, DOCS, "vi")
     assert sum(tr.showlegend is not False for tr in fig.data) > 1
-    assert (fig.layout.margin.l, fig.layout.margin.b) == (80, 100)
+    assert (fig.layout.margin.l, fig.layout.margin.t, fig.layout.margin.b) == (80, 60, 40)
+    assert (fig.layout.legend.y, fig.layout.legend.yanchor) == (1.02, "bottom")   # above: never over the years
     alone = series({"2025": 74.0})
     single = charts.progress_chart(alone, [], LIFE, DOCS, "vi")
-    assert len(single.data) == 1 and single.layout.margin.b == 40
+    assert len(single.data) == 1 and (single.layout.margin.t, single.layout.margin.b) == (20, 40)
