@@ -100,6 +100,29 @@ def test_narrow_window(server, browser):
         page.close()
 
 
+def test_a_province_panel_draws_its_chart_when_opened_with_every_year_whole(server, browser):
+    """The Province page opens with no chart; a click on a panel's "Biểu đồ và số liệu theo kỳ" reruns
+    the page and draws that panel's chart alone, every year label whole (not under the legend)."""
+    page = open_page(browser, f"{server}/tinh?province=66", width=1280)
+    try:
+        assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+        page.get_by_text("Biểu đồ và số liệu theo kỳ").first.click()
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+        wait_drawn(page)
+        assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
+        years = page.evaluate("""() => {
+          const chart = document.querySelector('[data-testid="stPlotlyChart"]');
+          const legend = chart.querySelector('.legend').getBoundingClientRect();
+          return [...chart.querySelectorAll('.xtick text')].map(t => {
+            const r = t.getBoundingClientRect();
+            return [t.textContent, r.top < legend.bottom && r.bottom > legend.top && r.left < legend.right && r.right > legend.left];
+          });
+        }""")
+        assert years and all(len(text) == 4 and not covered for text, covered in years), years
+    finally:
+        page.close()
+
+
 def test_selection_lives_in_the_url(server, browser):
     page = open_page(browser, f"{server}/chi-tieu?indicator=life_expectancy&province=92")
     try:
