@@ -11,6 +11,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from dashboard import views
 from data import geography
 from indicators.catalogue import catalogue
 from indicators.periods import as_of, default_month
@@ -88,8 +89,6 @@ def commune_latest(db: str, version: tuple, indicator: str, as_of: float,
 def national_series(db: str, version: tuple, indicator: str, month: str | None) -> pd.DataFrame:
     """One indicator's national figure over time as of `month` (views.national_series): ~0.2 s on a
     national database, once per data version rather than on every Indicator page run."""
-    from dashboard import views  # the page's shaping; imported here, where it is used
-
     rows = province_values(db, version)
     return views.national_series(as_of(rows[rows["indicator"] == indicator], month), catalogue()[indicator])
 

@@ -1,7 +1,7 @@
 """Selections that live in the URL (st.query_params), so a link opens the same view.
 
-Keys: lang, province, indicator, period (as-of month), charts (the Province page's every chart). The language is also kept in the session,
-so it survives a page switch that drops the query string."""
+Keys: lang, province, indicator, period (as-of month), charts (the Province page's every chart).
+The language is also kept in the session, so it survives a page switch that drops the query string."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -60,7 +60,7 @@ def choice(key: str, options: Sequence[str], label: str, format_func: Callable[[
 
 def switch(key: str, label: str, container=st) -> bool:
     """A toggle whose value comes from ?key=1 and goes back into it, so a link keeps it. Print mode
-    draws no widget and says False: the URL alone says what a sheet shows."""
+    draws no widget and answers False: what a sheet shows is its page's decision, not a switch's."""
     if print_mode():
         return False
     value = container.toggle(label, value=st.query_params.get(key) == "1", key=f"tgl_{key}")
