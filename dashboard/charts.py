@@ -281,63 +281,6 @@ def stations_histogram(values: pd.Series, threshold: float, lang: str) -> go.Fig
     return fig
 
 
-def ranking_chart(card: pd.DataFrame, names: dict[str, str], ind: Indicator, national: float | None,
-                  highlight: str | None, status_style: dict, lang: str) -> go.Figure:
-    """Provinces as dots on the value axis, best at the top (a dot's position, not a bar's length,
-    carries the value, so the axis need not start at zero), coloured by status with its symbol after
-    the name; the chosen province larger and in bold; the target line labelled with its year."""
-    unit = fmt.unit_label(ind.unit, lang)
-    c = card.sort_values("value", ascending=ind.direction == "higher")
-    since = c["trend_since"] if "trend_since" in c else pd.Series([None] * len(c), index=c.index)
-    on = (c["area_code"] == highlight).to_numpy()
-    labels = [f"<b>{names[a]}</b> {status_style[s][1]}" if h else f"{names[a]} {status_style[s][1]}"
-              for a, s, h in zip(c["area_code"], c["status"], on)]
-    fig = _base(f"{t('ranking', lang)}: {ind.name(lang)} ({unit})", lang, height=max(420, 22 * len(c) + 80))
-    fig.add_trace(go.Scatter(
-        x=c["value"], y=labels, mode="markers", cliponaxis=False,
-        marker=dict(color=[status_style[s][0] for s in c["status"]], size=np.where(on, 16, 10),
-                    line=dict(color=np.where(on, "#000000", "#ffffff").tolist(), width=np.where(on, 2, 1))),
-        customdata=np.stack([c["period"], [status_label(s, lang, y) for s, y in zip(c["status"], since)]], axis=1),
-        hovertemplate=f"%{{y}}: %{{x}} {unit} (%{{customdata[0]}})<br>%{{customdata[1]}}<extra></extra>",
-        showlegend=False))
-    marks = _target_marks(fig, c, ind, unit, lang)
-    if national is not None and not np.isnan(national):
-        fig.add_vline(x=national, line_color="#1565c0", annotation_text=t("national", lang),
-                      annotation_position="bottom right")
-        marks.append(national)
-    lo, hi = min([c["value"].min(), *marks]), max([c["value"].max(), *marks])
-    pad = (hi - lo) * 0.08 or 1.0
-    fig.update_xaxes(range=[lo - pad, hi + pad], title=unit)
-    fig.update_yaxes(showgrid=True, gridcolor="#f3f5f6")
-    fig.update_layout(margin=dict(l=10, r=10, t=70))
-    return fig
-
-
-def _target_marks(fig: go.Figure, card: pd.DataFrame, ind: Indicator, unit: str, lang: str) -> list[float]:
-    """The milestone most provinces are measured against: one labelled line when it is the same
-    value for all ('Mục tiêu quốc gia: > 95 % (2026)'), else a tick at each province's own value
-    (targets relative to each province's baseline)."""
-    rows = card.dropna(subset=["target_value", "target_year"])
-    if rows.empty:
-        return []
-    year, scope = rows.groupby(["target_year", "scope"]).size().idxmax()
-    rows = rows[(rows["target_year"] == year) & (rows["scope"] == scope)]
-    target = next(tg for tg in ind.targets if tg.year == int(year) and tg.scope == scope)
-    who = t("national_target", lang) if scope == "national" else t("local_target", lang)
-    values = rows["target_value"].astype(float)
-    if np.allclose(values, values.iloc[0]):
-        fig.add_vline(x=float(values.iloc[0]), line_dash="dash", line_color=NATIONAL_COLOUR,
-                      annotation_text=f"{who}: {target.describe(unit, lang)}", annotation_position="top")
-        return [float(values.iloc[0])]
-    fig.add_trace(go.Scatter(
-        x=values, y=[y for y, a in zip(fig.data[0].y, card["area_code"]) if a in set(rows["area_code"])],
-        mode="markers", marker=dict(symbol="line-ns-open", size=14, color=NATIONAL_COLOUR, line=dict(width=2)),
-        name=t("targets_each", lang, target=target.describe(unit, lang)),
-        hovertemplate=f"%{{y}}: %{{x}} {unit}<extra></extra>", showlegend=True))
-    fig.update_layout(legend=dict(orientation="h", y=-0.06, yanchor="top", x=0), margin=dict(b=40))
-    return values.tolist()
-
-
 def trends_chart(values: pd.DataFrame, names: dict[str, str], national: pd.DataFrame, highlight: str | None,
                  ind: Indicator, lang: str) -> go.Figure:
     """Every province's series in grey, the highlighted one in colour, the national figure in black.

@@ -1,14 +1,19 @@
-"""The Overview's two figures as page text (HTML and CSS) instead of plotly charts: the tile map
-and the status bars are coloured boxes with words and counts in them, which a browser lays out at
-once. As plotly charts they made the landing page load and compile plotly.js for two drawings
-(bench/pages.py: first visit and warm). Their words are found, copied, translated and printed like
+"""Figures as page text (HTML and CSS) instead of plotly charts: the Overview's tile map and status
+bars are coloured boxes with words and counts in them, and the Indicator page's ranking is a dot on
+a line per province, which a browser lays out at once. As plotly charts they made each page load
+and compile plotly.js for them (bench/pages.py: first visit and warm). Their words are found, copied, translated and printed like
 any other text; each box's details are in its tooltip (title), as the charts' hovers were."""
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from dashboard.views import RankingMarks
 
 CSS = """.nq72-figure {margin: 0.5rem 0 0.25rem; break-inside: avoid}
 .nq72-figure-title {font-weight: 600; font-size: 15px; margin: 0 0 0.5rem}
@@ -21,6 +26,24 @@ CSS = """.nq72-figure {margin: 0.5rem 0 0.25rem; break-inside: avoid}
 .nq72-tiles {display: grid; grid-template-columns: repeat(6, minmax(0, 64px)); gap: 3px}
 .nq72-tiles div {aspect-ratio: 1; display: flex; flex-direction: column; align-items: center; justify-content: center;
   text-align: center; font-size: 10px; line-height: 1.2; overflow: hidden; padding: 1px}
+.nq72-rank-row {display: grid; grid-template-columns: min(12rem, 30%) 1fr 5.5rem; gap: 0 0.5rem;
+  align-items: center; font-size: 13px; line-height: 22px}
+.nq72-rank-row > span {overflow: hidden; text-overflow: ellipsis; white-space: nowrap}
+.nq72-rank-row > span:last-child {text-align: right; font-variant-numeric: tabular-nums}
+.nq72-rank-on {background: #eef3f8}
+.nq72-track {position: relative; height: 22px}
+.nq72-track > span {position: absolute; top: 0; bottom: 0}
+.nq72-track .nq72-grid {border-left: 1px solid #e6eaec}
+.nq72-track .nq72-target {border-left: 2px dashed #263238}
+.nq72-track .nq72-national {border-left: 2px solid #1565c0}
+.nq72-track .nq72-own-target {top: 3px; bottom: 3px; border-left: 2px solid #263238}
+.nq72-track .nq72-dot {top: 50%; width: 10px; height: 10px; border-radius: 50%; border: 1px solid #ffffff;
+  box-sizing: border-box; transform: translate(-50%, -50%)}
+.nq72-track .nq72-dot.nq72-on {width: 16px; height: 16px; border: 2px solid #000000}
+.nq72-axis {position: relative; height: 18px; font-size: 12px; color: #5f6b70; border-top: 1px solid #b0bec5}
+.nq72-axis span {position: absolute; transform: translateX(-50%); white-space: nowrap}
+.nq72-axis-title {text-align: center; font-size: 12px; color: #5f6b70}
+.nq72-key {display: inline-block; width: 1.2rem; height: 0; margin-right: 0.3rem; vertical-align: 4px}
 .nq72-figure, .nq72-figure * {print-color-adjust: exact; -webkit-print-color-adjust: exact}"""
 
 
@@ -85,3 +108,74 @@ def tile_map(card: pd.DataFrame, grid: pd.DataFrame, names: dict[str, str], shor
                      f" color: {ink(colour)}' title='{html.escape(tip)}'><span>{label}</span>"
                      f"<span>{html.escape(symbol)} {html.escape(value_text(value))}</span></div>")
     return f"<div class='nq72-figure'><div class='nq72-tiles'>{''.join(tiles)}</div></div>"
+
+
+def ranking(card: pd.DataFrame, names: dict[str, str], status_style: dict, status_label: Callable[[str, object], str],
+            value_text: Callable[[object], str], tick_text: Callable[[float], str], marks: RankingMarks, *,
+            title: str, axis_title: str, highlight: str | None, higher_is_better: bool) -> str:
+    """Provinces best first, each a row with its name and status symbol, a dot at its value on the
+    common axis (its position, not a bar's length, carries the value, so the axis need not start at
+    zero) coloured by status, and the value written; the chosen province in bold with a larger dot.
+    The target and the national figure are lines across every row, or a tick in each row when the
+    provinces' targets differ. A province without a value has a row and no dot. Its period, status
+    and any 'trend since' are in the row's tooltip."""
+    c = card.sort_values("value", ascending=not higher_is_better, na_position="last")
+    since = c["trend_since"] if "trend_since" in c else pd.Series([None] * len(c), index=c.index)
+    known = [float(v) for v in c["value"] if pd.notna(v)]
+    lo, hi = axis_range(known + [v for v, _, _ in marks.lines] + list(marks.ticks.values()))
+    ticks = nice_ticks(lo, hi)
+
+    def at(v: float) -> str:
+        return f"left: {100 * (v - lo) / (hi - lo):.2f}%"
+
+    grid = "".join(f"<span class='nq72-grid' style='{at(v)}'></span>" for v in ticks)
+    lines = "".join(f"<span class='nq72-{kind}' style='{at(v)}'></span>" for v, _, kind in marks.lines)
+    rows = []
+    for area, value, status, period, year in zip(c["area_code"], c["value"], c["status"], c["period"], since):
+        colour, symbol = status_style[status]
+        on = area == highlight
+        name = f"{html.escape(names[area])} {symbol}"
+        tip = f"{names[area]}: {value_text(value)} ({period}) · {status_label(status, year)}"
+        own = (f"<span class='nq72-own-target' style='{at(marks.ticks[area])}'></span>"
+               if area in marks.ticks else "")
+        dot = ("" if pd.isna(value) else
+               f"<span class='nq72-dot{' nq72-on' if on else ''}' style='{at(float(value))}; background: {colour}'></span>")
+        rows.append(f"<div class='nq72-rank-row{' nq72-rank-on' if on else ''}' title='{html.escape(tip)}'>"
+                    f"<span>{f'<b>{name}</b>' if on else name}</span>"
+                    f"<div class='nq72-track'>{grid}{lines}{own}{dot}</div>"
+                    f"<span>{html.escape(value_text(value))}</span></div>")
+    axis = "".join(f"<span style='{at(v)}'>{html.escape(tick_text(v))}</span>" for v in ticks)
+    shown = [s for s in status_style if s in set(c["status"])]
+    keys = [f"<span><span class='nq72-swatch' style='background: {status_style[s][0]}; border-radius: 50%'></span>"
+            f"{html.escape(status_label(s, None))}</span>" for s in shown]
+    keys += [f"<span><span class='nq72-key' style='border-top: 2px {'dashed #263238' if kind == 'target' else 'solid #1565c0'}'>"
+             f"</span>{html.escape(label)}</span>" for _, label, kind in marks.lines]
+    if marks.ticks_label:
+        keys.append(f"<span><span class='nq72-key' style='width: 0; height: 0.8rem; border-left: 2px solid #263238;"
+                    f" vertical-align: -2px'></span>{html.escape(marks.ticks_label)}</span>")
+    return (f"<div class='nq72-figure'><p class='nq72-figure-title'>{html.escape(title)}</p>{''.join(rows)}"
+            f"<div class='nq72-rank-row'><span></span><div class='nq72-axis'>{axis}</div><span></span></div>"
+            f"<div class='nq72-rank-row'><span></span><div class='nq72-axis-title'>{html.escape(axis_title)}</div>"
+            f"<span></span></div><div class='nq72-legend'>{''.join(keys)}</div></div>")
+
+
+def axis_range(values: list[float]) -> tuple[float, float]:
+    """From a little below the least to a little above the greatest (8 % of the span each side, or
+    1 when every value is the same); 0 to 1 when there is none."""
+    if not values:
+        return 0.0, 1.0
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.08 or 1.0
+    return lo - pad, hi + pad
+
+
+def nice_ticks(lo: float, hi: float, most: int = 7) -> list[float]:
+    """Round values between lo and hi, as many as fit in `most`, a step of 1, 2, 2.5 or 5 times a
+    power of ten apart."""
+    power = 10 ** math.floor(math.log10((hi - lo) / most))
+    for step in (m * power * 10 ** k for k in range(3) for m in (1, 2, 2.5, 5)):
+        first = math.ceil(lo / step - 1e-9) * step
+        ticks = [round(first + i * step, 10) for i in range(int((hi - first) / step + 1e-9) + 1)]
+        if len(ticks) <= most:
+            return ticks
+    return [lo, hi]

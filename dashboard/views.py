@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -166,6 +167,41 @@ def ranking_table(card: pd.DataFrame, names: dict[str, str], ind: Indicator, sta
         t("ranking_gap", lang): ["–" if g is None else "0" if g <= 0 or s == "achieved" else gap_text(g, ind, lang)
                                  for g, s in zip(gaps, c["status"])],
     })
+
+
+@dataclass(frozen=True)
+class RankingMarks:
+    """What a ranking draws besides the provinces' dots: lines across every province, each
+    (value, label, kind "target" | "national"), and, when the provinces' targets differ (a target
+    relative to each one's baseline), a tick at each province's own target, named by `ticks_label`."""
+
+    lines: list[tuple[float, str, str]]
+    ticks: dict[str, float]
+    ticks_label: str | None = None
+
+
+def ranking_marks(card: pd.DataFrame, ind: Indicator, national: float | None, lang: str) -> RankingMarks:
+    """The milestone most provinces are measured against ('Mục tiêu quốc gia: > 95 % (2026)' as one
+    line when it is the same value for all, else a tick per province), and the national figure."""
+    unit = fmt.unit_label(ind.unit, lang)
+    lines: list[tuple[float, str, str]] = []
+    ticks: dict[str, float] = {}
+    ticks_label = None
+    rows = card.dropna(subset=["target_value", "target_year"])
+    if not rows.empty:
+        year, scope = rows.groupby(["target_year", "scope"]).size().idxmax()
+        rows = rows[(rows["target_year"] == year) & (rows["scope"] == scope)]
+        target = next(tg for tg in ind.targets if tg.year == int(year) and tg.scope == scope)
+        targets = rows["target_value"].astype(float)
+        if (targets - targets.iloc[0]).abs().max() < 1e-9:
+            who = t("national_target", lang) if scope == "national" else t("local_target", lang)
+            lines.append((float(targets.iloc[0]), f"{who}: {target.describe(unit, lang)}", "target"))
+        else:
+            ticks = dict(zip(rows["area_code"], targets))
+            ticks_label = t("targets_each", lang, target=target.describe(unit, lang))
+    if national is not None and not pd.isna(national):
+        lines.append((float(national), f"{t('national', lang)}: {value_text(national, ind, lang)}", "national"))
+    return RankingMarks(lines, ticks, ticks_label)
 
 
 _SECTION = [(re.compile(r"^Mục tiêu đến năm (\d{4})$"), "section_targets"),

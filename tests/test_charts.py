@@ -2,7 +2,6 @@
 import datetime as dt
 
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 
 from dashboard import charts
@@ -108,34 +107,6 @@ def test_fallback_trend_says_since_when():
     assert any(tr.name == "Xu hướng hiện nay (tính từ 2021)" for tr in fig.data)
     assert charts.status_label("on_track", "vi", 2021.0, "●") == "● Đúng tiến độ (xu hướng từ 2021)"
     assert charts.status_label("on_track", "en", None) == "On track"
-
-
-def card(values: dict[str, float], target: float | list[float], status: str = "on_track") -> pd.DataFrame:
-    codes = list(values)
-    targets = target if isinstance(target, list) else [target] * len(codes)
-    return pd.DataFrame({"area_code": codes, "value": list(values.values()), "period": "2025", "status": status,
-                         "target_value": targets, "target_year": 2030, "scope": "national", "trend_since": 2021})
-
-
-def test_ranking_is_a_dot_plot_with_the_province_highlighted_and_the_target_year():
-    names = {"01": "Hà Nội", "66": "Đắk Lắk", "92": "Cần Thơ"}
-    fig = charts.ranking_chart(card({"01": 76.2, "66": 73.4, "92": 75.0}, 75.5), names, LIFE, 74.8, "66",
-                               STATUS_STYLE, "vi")
-    assert not any(isinstance(tr, go.Bar) for tr in fig.data)
-    dots = fig.data[0]
-    assert list(dots.y) == ["<b>Đắk Lắk</b> ●", "Cần Thơ ●", "Hà Nội ●"]      # best at the top
-    assert list(dots.marker.size) == [16, 10, 10]
-    assert "xu hướng từ 2021" in dots.customdata[0][1]
-    texts = [a.text for a in fig.layout.annotations]
-    assert "Mục tiêu quốc gia: ≥ 75,5 năm (2030)" in texts
-
-
-def test_ranking_marks_each_province_target_when_they_differ():
-    names = {"01": "Hà Nội", "66": "Đắk Lắk"}
-    fig = charts.ranking_chart(card({"01": 30.0, "66": 28.0}, [33.0, 30.8]), names, ACTIVITY, None, "01",
-                               STATUS_STYLE, "vi")
-    ticks = fig.data[1]
-    assert sorted(ticks.x) == [30.8, 33.0] and "2030" in ticks.name
 
 
 def test_trends_chart_draws_at_mid_periods():

@@ -1,11 +1,13 @@
-"""The Overview's figures as page text (dashboard.html_charts): every province and count there,
-as wide as its share, coloured by status, words escaped, details in the tooltips."""
+"""Figures as page text (dashboard.html_charts): every province and count there, as wide as its
+share or at its value, coloured by status, words escaped, details in the tooltips."""
 import re
 
 import pandas as pd
+import pytest
 
-from dashboard import html_charts
+from dashboard import html_charts, views
 from dashboard.ui import STATUS_STYLE
+from indicators.catalogue import catalogue
 
 LABEL = {"achieved": "Đã đạt", "on_track": "Đúng tiến độ", "insufficient_data": "Chưa đủ số liệu"}.get
 
@@ -49,3 +51,70 @@ def test_writing_reads_on_every_status_colour():
         other = html_charts.WHITE if chosen == html_charts.DARK else html_charts.DARK
         assert html_charts.contrast(colour, chosen) >= max(3.0, html_charts.contrast(colour, other)), colour
     assert html_charts.ink(STATUS_STYLE["acceleration_needed"][0]) == html_charts.DARK   # amber: dark writing
+
+
+def rank_card(values: dict[str, float | None], target: float | list[float], status: str = "on_track") -> pd.DataFrame:
+    codes = list(values)
+    targets = target if isinstance(target, list) else [target] * len(codes)
+    return pd.DataFrame({"area_code": codes, "value": list(values.values()), "period": "2025", "status": status,
+                         "target_value": targets, "target_year": 2030, "scope": "national", "trend_since": 2021})
+
+
+def ranked(card: pd.DataFrame, ind: str, national: float | None, highlight: str, names: dict[str, str]) -> str:
+    indicator = catalogue()[ind]
+    marks = views.ranking_marks(card, indicator, national, "vi")
+    return html_charts.ranking(card, names, STATUS_STYLE, lambda s, y: f"{LABEL(s)}" + (f" (từ {int(y)})" if y else ""),
+                               lambda v: views.value_text(v, indicator, "vi"), lambda v: f"{v:g}".replace(".", ","),
+                               marks, title="Xếp hạng", axis_title="năm", highlight=highlight,
+                               higher_is_better=indicator.direction == "higher")
+
+
+ROW = re.compile(r"<div class='nq72-rank-row( nq72-rank-on)?' title='([^']*)'><span>(.*?)</span>"
+                 r"<div class='nq72-track'>(.*?)</div><span>(.*?)</span></div>")
+
+
+def left(markup: str, cls: str) -> list[float]:
+    return [float(x) for x in re.findall(rf"<span class='{cls}' style='left: ([\d.-]+)%", markup)]
+
+
+def test_ranking_puts_the_best_first_each_dot_at_its_value_and_the_chosen_province_in_bold():
+    names = {"01": "Hà Nội", "66": "Đắk Lắk", "92": "Cần <Thơ>", "12": "Lai Châu"}
+    card = rank_card({"01": 76.2, "66": 73.4, "92": 75.0, "12": None}, 75.5)
+    card.loc[0, "status"] = "achieved"
+    markup = ranked(card, "life_expectancy", 74.8, "66", names)
+    rows = ROW.findall(markup)
+    assert [(on, name, value) for on, _, name, _, value in rows] == [
+        ("", "Hà Nội ✔", "76,2 năm"), ("", "Cần &lt;Thơ&gt; ●", "75,0 năm"), (" nq72-rank-on", "<b>Đắk Lắk ●</b>", "73,4 năm"),
+        ("", "Lai Châu ●", "–")]                                           # no value: last, no dot
+    assert rows[0][1] == "Hà Nội: 76,2 năm (2025) · Đã đạt (từ 2021)" and "<Thơ>" not in markup
+    dots = [re.search(r"nq72-dot( nq72-on)?' style='left: ([\d.]+)%; background: (#\w+)", track) for *_, track, _ in rows]
+    assert dots[3] is None and [d.group(1) for d in dots[:3]] == [None, None, " nq72-on"]
+    assert dots[0].group(3) == STATUS_STYLE["achieved"][0] and dots[1].group(3) == STATUS_STYLE["on_track"][0]
+    # the axis runs from 8 % of the span below the least value or mark to 8 % above the greatest
+    lo, hi = 73.4 - 0.08 * 2.8, 76.2 + 0.08 * 2.8
+    at = lambda v: 100 * (v - lo) / (hi - lo)  # noqa: E731
+    assert [float(d.group(2)) for d in dots[:3]] == pytest.approx([at(76.2), at(75.0), at(73.4)], abs=0.01)
+    # the target and the national figure: a line across every row, named in the legend
+    assert left(markup, "nq72-target") == pytest.approx([at(75.5)] * 4, abs=0.01)
+    assert left(markup, "nq72-national") == pytest.approx([at(74.8)] * 4, abs=0.01)
+    assert "Mục tiêu quốc gia: ≥ 75,5 năm (2030)" in markup and "Toàn quốc: 74,8 năm" in markup
+    ticks = re.findall(r"<span style='left: ([\d.]+)%'>([^<]*)</span>", markup)
+    assert [text for _, text in ticks] == ["73,5", "74", "74,5", "75", "75,5", "76"]
+
+
+def test_ranking_ticks_each_provinces_own_target_when_they_differ_and_ranks_lower_is_better_upwards():
+    names = {"01": "Hà Nội", "66": "Đắk Lắk"}
+    markup = ranked(rank_card({"01": 30.0, "66": 28.0}, [33.0, 30.8]), "physical_activity_rate", None, "01", names)
+    rows = ROW.findall(markup)
+    assert [name for _, _, name, _, _ in rows] == ["<b>Hà Nội ●</b>", "Đắk Lắk ●"]
+    own = [left(track, "nq72-own-target") for *_, track, _ in rows]
+    lo, hi = 28.0 - 0.08 * 5, 33.0 + 0.08 * 5
+    assert own == [pytest.approx([100 * (33.0 - lo) / (hi - lo)], abs=0.01), pytest.approx([100 * (30.8 - lo) / (hi - lo)], abs=0.01)]
+    assert not left(markup, "nq72-target") and not left(markup, "nq72-national") and "2030" in markup
+
+
+def test_ranking_axis_ticks_are_round_and_inside_the_range():
+    assert html_charts.nice_ticks(89.6, 98.7) == [90, 92, 94, 96, 98]
+    assert html_charts.nice_ticks(3.46, 6.07) == [3.5, 4, 4.5, 5, 5.5, 6]
+    assert html_charts.nice_ticks(-1.0, 1.0) == [-1, -0.5, 0, 0.5, 1]
+    assert html_charts.axis_range([]) == (0.0, 1.0) and html_charts.axis_range([5.0]) == (4.0, 6.0)

@@ -3,7 +3,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import auth, charts, queries, ui, views
+from dashboard import auth, charts, fmt, html_charts, queries, ui, views
 from dashboard.state import choice
 from data import geography
 from indicators.catalogue import catalogue
@@ -39,11 +39,15 @@ if last_national is not None:
     c1.metric(f"{t('national_aggregate', lang)} ({last_national['period']})",
               views.value_text(last_national["value"], ind, lang))
 c2.caption(t(f"aggregate_rule_{ind.across_areas}", lang))
-fig = charts.ranking_chart(card, names, ind, None if last_national is None else float(last_national["value"]),
-                           highlight, ui.STATUS_STYLE, lang)
+unit = fmt.unit_label(ind.unit, lang)
+marks = views.ranking_marks(card, ind, None if last_national is None else float(last_national["value"]), lang)
+ranking = html_charts.ranking(card, names, ui.STATUS_STYLE, lambda s, year: ui.status_text(s, lang, year),
+                              lambda v: views.value_text(v, ind, lang), lambda v: fmt.figure(v, lang), marks,
+                              title=f"{t('ranking', lang)}: {ind.name(lang)} ({unit})", axis_title=unit,
+                              highlight=highlight, higher_is_better=ind.direction == "higher")
 source = ui.source_line(lang, mine["received_at"].max())
-ui.chart(fig, f"nq72-ranking-{code}-{month}", card.assign(province=card["area_code"].map(names)), source,
-         lang, key="ranking")
+ui.figure(ranking, f"nq72-ranking-{code}-{month}", card.assign(province=card["area_code"].map(names)), source,
+          lang, key="ranking")
 ui.table(views.ranking_table(card, names, ind, lambda s: ui.status_text(s, lang), lang), nowrap=[t("value", lang)])
 st.subheader(t("milestones_of", lang, name=names[highlight]))
 results = assess_area(mine[mine["area_code"] == highlight], ind, highlight)
