@@ -1,4 +1,8 @@
-"""Chỉ tiêu: all provinces ranked against the target, the national figure, and every trend."""
+"""Chỉ tiêu: all provinces ranked against the target, the national figure, and every trend.
+
+The ranking is page text (html_charts); the trends chart, the page's only plotly figure, is drawn
+when the reader opens it (always in print): loading plotly.js for it made the page's first visit
+~0.6 s slower (bench/pages.py, national database)."""
 from functools import partial
 
 import streamlit as st
@@ -52,9 +56,13 @@ ui.table(views.ranking_table(card, names, ind, lambda s: ui.status_text(s, lang)
 st.subheader(t("milestones_of", lang, name=names[highlight]))
 results = assess_area(mine[mine["area_code"] == highlight], ind, highlight)
 ui.milestones(ind, results, lang)
-series = views.chart_series(mine, ind)
-trends = ui.shared_trends((db, version, code, highlight, month), lang,
-                          partial(charts.trends_chart, series, names, national, highlight, ind, lang))
-ui.chart(trends, f"nq72-trends-{code}",
-         series[["area_code", "period", "value"]].assign(province=series["area_code"].map(names)), source,
-         lang, key="trends")
+place = st.container() if ui.print_mode() else st.expander(t("trends_open", lang), key="open_trends",
+                                                            on_change="rerun")
+if ui.print_mode() or place.open:
+    with place:
+        series = views.chart_series(mine, ind)
+        trends = ui.shared_trends((db, version, code, highlight, month), lang,
+                                  partial(charts.trends_chart, series, names, national, highlight, ind, lang))
+        ui.chart(trends, f"nq72-trends-{code}",
+                 series[["area_code", "period", "value"]].assign(province=series["area_code"].map(names)), source,
+                 lang, key="trends")
