@@ -13,7 +13,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import fmt
-from data.geography import fold
 from indicators.catalogue import Indicator, Target
 from indicators.periods import parse_period
 from indicators.progress import Assessment
@@ -312,20 +311,4 @@ def trends_chart(values: pd.DataFrame, names: dict[str, str], national: pd.DataF
     periods = pd.concat([values["period"], national["period"]]) if len(national) else values["period"]
     if len(periods):
         _year_ticks(fig, period_mid(min(periods)), period_mid(max(periods)))
-    return fig
-
-
-def reporting_heatmap(reporting: pd.DataFrame, measure: str, names: dict[str, str], lang: str) -> go.Figure:
-    """Provinces x months, coloured by completeness or timeliness, the percentage written in each cell."""
-    grid = reporting.pivot_table(index="province_code", columns="period", values=measure, aggfunc="mean")
-    grid = grid.reindex(sorted(grid.index, key=lambda c: fold(names[c])))
-    labels = [[fmt.number(v * 100, lang, 0) for v in row] for row in grid.to_numpy()]
-    fig = _base(t(f"heatmap_{measure}", lang), lang, height=120 + 22 * len(grid))
-    fig.add_trace(go.Heatmap(
-        z=grid.to_numpy(), x=list(grid.columns), y=[names[c] for c in grid.index], zmin=0, zmax=1,
-        colorscale=[[0, "#c62828"], [0.89, "#ffcc80"], [0.9, "#c5e1a5"], [1, "#1a7f37"]],
-        text=labels, texttemplate="%{text}", hovertemplate="%{y} %{x}: %{text} %<extra></extra>",
-        colorbar=dict(title="%", tickvals=[0, 0.5, 0.9, 1], ticktext=["0", "50", "90", "100"])))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(type="category")
     return fig

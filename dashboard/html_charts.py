@@ -44,6 +44,12 @@ CSS = """.nq72-figure {margin: 0.5rem 0 0.25rem; break-inside: avoid}
 .nq72-axis span {position: absolute; transform: translateX(-50%); white-space: nowrap}
 .nq72-axis-title {text-align: center; font-size: 12px; color: #5f6b70}
 .nq72-key {display: inline-block; width: 1.2rem; height: 0; margin-right: 0.3rem; vertical-align: 4px}
+.nq72-heat {overflow-x: auto}
+.nq72-heat table {border-collapse: separate; border-spacing: 1px; font-size: 12px}
+.nq72-heat th {font-weight: 400; color: #5f6b70; white-space: nowrap; padding: 0 4px}
+.nq72-heat tbody th {text-align: right; position: sticky; left: 0; background: #ffffff}
+.nq72-heat td {min-width: 3rem; height: 20px; text-align: center; padding: 0 2px}
+.nq72-scale {display: inline-block; width: 12rem; height: 0.7rem; vertical-align: -1px; margin: 0 0.3rem}
 .nq72-figure, .nq72-figure * {print-color-adjust: exact; -webkit-print-color-adjust: exact}"""
 
 
@@ -179,3 +185,41 @@ def nice_ticks(lo: float, hi: float, most: int = 7) -> list[float]:
         if len(ticks) <= most:
             return ticks
     return [lo, hi]
+
+
+# Completeness and timeliness: red below the 90 % threshold, green at or above it.
+SHARE_SCALE = [(0.0, "#c62828"), (0.89, "#ffcc80"), (0.9, "#c5e1a5"), (1.0, "#1a7f37")]
+
+
+def scale_colour(share: float, scale: list[tuple[float, str]] = SHARE_SCALE) -> str:
+    """The colour of a share in [0, 1] on a piecewise-linear scale of (stop, '#rrggbb')."""
+    share = min(max(share, scale[0][0]), scale[-1][0])
+    for (a, ca), (b, cb) in zip(scale, scale[1:]):
+        if share <= b:
+            f = 0.0 if b == a else (share - a) / (b - a)
+            return "#" + "".join(f"{round(int(ca[i:i + 2], 16) + f * (int(cb[i:i + 2], 16) - int(ca[i:i + 2], 16))):02x}"
+                                 for i in (1, 3, 5))
+    return scale[-1][1]
+
+
+def heatmap(grid: pd.DataFrame, title: str, number: Callable[[float], str], scale_labels: tuple[str, str]) -> str:
+    """Rows x columns of shares (0-1), each cell coloured on SHARE_SCALE with its percentage written
+    in it and named in its tooltip ('An Giang 2026-08: 0 %'); an empty cell where there is no share.
+    `scale_labels` name the two ends of the colour key."""
+    head = "<th></th>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in grid.columns)
+    rows = []
+    for name, values in zip(grid.index, grid.to_numpy()):
+        cells = []
+        for column, share in zip(grid.columns, values):
+            if pd.isna(share):
+                cells.append(f"<td style='background: #f5f7f8' title='{html.escape(f'{name} {column}: –')}'>–</td>")
+                continue
+            colour, text = scale_colour(float(share)), number(float(share) * 100)
+            cells.append(f"<td style='background: {colour}; color: {ink(colour)}'"
+                         f" title='{html.escape(f'{name} {column}: {text} %')}'>{html.escape(text)}</td>")
+        rows.append(f"<tr><th>{html.escape(str(name))}</th>{''.join(cells)}</tr>")
+    gradient = ", ".join(f"{colour} {100 * stop:g}%" for stop, colour in SHARE_SCALE)
+    key = (f"<div class='nq72-legend'><span>{html.escape(scale_labels[0])}<span class='nq72-scale'"
+           f" style='background: linear-gradient(to right, {gradient})'></span>{html.escape(scale_labels[1])}</span></div>")
+    return (f"<div class='nq72-figure'><p class='nq72-figure-title'>{html.escape(title)}</p><div class='nq72-heat'>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{key}</div>")

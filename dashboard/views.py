@@ -169,6 +169,15 @@ def ranking_table(card: pd.DataFrame, names: dict[str, str], ind: Indicator, sta
     })
 
 
+def reporting_grid(reporting: pd.DataFrame, measure: str, names: dict[str, str]) -> pd.DataFrame:
+    """Provinces (by name, in alphabetical order as Vietnamese sorts it) x months: the measure's
+    share (0-1) of each, NaN where a province has no row for the month."""
+    grid = reporting.pivot_table(index="province_code", columns="period", values=measure, aggfunc="mean")
+    grid = grid.reindex(sorted(grid.index, key=lambda c: geography.fold(names[c])))
+    grid.index = [names[c] for c in grid.index]
+    return grid
+
+
 @dataclass(frozen=True)
 class RankingMarks:
     """What a ranking draws besides the provinces' dots: lines across every province, each

@@ -85,6 +85,9 @@ TEXT: dict[str, dict[str, str]] = {
     # Province page: each panel's chart is drawn when its reader opens it, or all at once.
     "all_charts": {"vi": "Hiện biểu đồ của mọi chỉ tiêu", "en": "Show every indicator's chart"},
     "chart_and_series": {"vi": "Biểu đồ và số liệu theo kỳ", "en": "Chart and figures by period"},
+    # Streamlit writes its own English in an empty multiselect ("Choose options"): ours instead.
+    "filter_all": {"vi": "Tất cả (chọn để lọc)", "en": "All (choose to filter)"},
+    "choose": {"vi": "Chọn…", "en": "Choose…"},
     "trends_open": {"vi": "Biểu đồ diễn biến của từng tỉnh", "en": "Chart: the trend of each province"},
     "doctors": {"vi": "Số bác sĩ", "en": "Doctors"},
     "ranking": {"vi": "Xếp hạng các tỉnh so với mục tiêu", "en": "Provinces ranked against the target"},

@@ -312,6 +312,20 @@ def test_tasks_page_prints_the_plan_deadlines_open(monkeypatch, small_db):
     assert not printed.expander and t("plan_deadlines") in [h.value for h in printed.subheader]
 
 
+def test_tasks_page_writes_every_task_whole_as_page_text(monkeypatch, small_db):
+    """Every task of the plans is read whole on the screen, with all nine columns: a grid cut the
+    task at its column's width and hid five columns sideways."""
+    from indicators.tasks import plan_tasks
+
+    at = run_page(monkeypatch, small_db, "tasks")
+    assert not at.dataframe
+    tasks = pd.concat([table for table in page_tables(at) if t("task") in table.columns])
+    assert sorted(tasks[t("task")]) == sorted(plan_tasks()["task"])
+    assert len(tasks.columns) == 9 and not tasks[t("next_due")].eq("").any()
+    # an empty filter says so in the reader's language, not Streamlit's "Choose options"
+    assert [m.proto.placeholder for m in at.multiselect] == [t("choose"), t("filter_all"), t("filter_all")]
+
+
 def test_a_printed_table_is_escaped_page_text_with_its_status_colours():
     """Print mode writes tables as plain HTML: every cell as typed (no markup of a cell's own), a
     status cell in its colour, the given columns on one line, one row per row."""

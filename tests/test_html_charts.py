@@ -118,3 +118,27 @@ def test_ranking_axis_ticks_are_round_and_inside_the_range():
     assert html_charts.nice_ticks(3.46, 6.07) == [3.5, 4, 4.5, 5, 5.5, 6]
     assert html_charts.nice_ticks(-1.0, 1.0) == [-1, -0.5, 0, 0.5, 1]
     assert html_charts.axis_range([]) == (0.0, 1.0) and html_charts.axis_range([5.0]) == (4.0, 6.0)
+
+
+def test_heatmap_colours_each_share_on_the_threshold_scale_and_writes_its_percentage():
+    grid = pd.DataFrame({"2026-07": [1.0, 0.0], "2026-08": [0.9, float("nan")]}, index=["An Giang", "Bắc <Ninh>"])
+    markup = html_charts.heatmap(grid, "Đầy đủ", lambda v: f"{v:.0f}", ("0 %", "100 %"))
+    cells = re.findall(r"<td style='background: (#\w+)(?:; color: #\w+)?' title='([^']*)'>([^<]*)</td>", markup)
+    assert cells == [("#1a7f37", "An Giang 2026-07: 100 %", "100"), ("#c5e1a5", "An Giang 2026-08: 90 %", "90"),
+                     ("#c62828", "Bắc &lt;Ninh&gt; 2026-07: 0 %", "0"), ("#f5f7f8", "Bắc &lt;Ninh&gt; 2026-08: –", "–")]
+    assert "<th>Bắc &lt;Ninh&gt;</th>" in markup and "<Ninh>" not in markup and "0 %" in markup
+
+
+def test_share_colours_run_between_the_scales_stops():
+    assert [html_charts.scale_colour(v) for v in (0.0, 0.89, 0.9, 1.0, 1.5, -1)] == \
+        ["#c62828", "#ffcc80", "#c5e1a5", "#1a7f37", "#1a7f37", "#c62828"]
+    # half way from red (198, 40, 40) to orange (255, 204, 128)
+    assert html_charts.scale_colour(0.445) == f"#{round(198 + 28.5):02x}{round(40 + 82):02x}{round(40 + 44):02x}"
+
+
+def test_reporting_grid_is_provinces_by_month_in_vietnamese_order():
+    reporting = pd.DataFrame({"province_code": ["66", "01", "12", "66"], "period": ["2026-07", "2026-07", "2026-08", "2026-08"],
+                              "completeness": [1.0, 0.5, 0.0, 0.75]})
+    grid = views.reporting_grid(reporting, "completeness", {"66": "Đắk Lắk", "01": "Hà Nội", "12": "Lai Châu"})
+    assert list(grid.index) == ["Đắk Lắk", "Hà Nội", "Lai Châu"] and list(grid.columns) == ["2026-07", "2026-08"]
+    assert grid.loc["Đắk Lắk"].tolist() == [1.0, 0.75] and pd.isna(grid.at["Hà Nội", "2026-08"])

@@ -1,7 +1,7 @@
 """Chất lượng dữ liệu: completeness and timeliness heat map, scores, flagged values, Data Docs."""
 import streamlit as st
 
-from dashboard import auth, charts, fmt, ui, views
+from dashboard import auth, fmt, html_charts, ui, views
 from dashboard.state import choice
 from data import geography
 from pipelines.messages import t
@@ -22,15 +22,19 @@ st.caption(t("figures_deadline_note", lang))
 measure = st.radio(t("heatmap_measure", lang), ["completeness", "timeliness"], horizontal=True,
                    format_func=lambda m: t(m, lang))
 monthly = q["reporting"][q["reporting"]["granularity"] == "month"]
-ui.chart(charts.reporting_heatmap(monthly, measure, names, lang), f"nq72-{measure}",
-         views.reporting_table(q["reporting"], names, lang), t("quality_source", lang), lang, key="heatmap")
+heat = html_charts.heatmap(views.reporting_grid(monthly, measure, names), t(f"heatmap_{measure}", lang),
+                           lambda v: fmt.number(v, lang, 0),
+                           (fmt.value_with_unit(0, "%", lang, 0), fmt.value_with_unit(100, "%", lang, 0)))
+ui.figure(heat, f"nq72-{measure}", views.reporting_table(q["reporting"], names, lang), t("quality_source", lang),
+          lang, key="heatmap")
 
 st.subheader(t("scores", lang))
 ui.table(views.scores_table(q["scores"], names, lang))
 
 st.subheader(t("flagged_values", lang))
 checks = sorted(q["flags"]["check_name"].unique())
-chosen = st.multiselect(t("checks", lang), checks, default=checks, format_func=lambda c: t(f"check_{c}", lang))
+chosen = st.multiselect(t("checks", lang), checks, default=checks, format_func=lambda c: t(f"check_{c}", lang),
+                        placeholder=t("choose", lang))
 province = choice("province", ["all"] + list(names), t("province", lang), default=auth.current().province or "all",
                   format_func=lambda c: t("all_provinces", lang) if c == "all" else names[c])
 table = views.flags_table(q["flags"], chosen, None if province == "all" else province, lang)

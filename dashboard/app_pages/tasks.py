@@ -17,10 +17,11 @@ tasks = plan_tasks()
 board = task_board(tasks, queries.task_updates(db, version), today)
 plans = views.plan_names(tasks, lang)
 st.caption(t("tasks_original", lang))
-documents = st.sidebar.multiselect(t("plan", lang), list(plans), default=list(plans), format_func=plans.get)
-units = st.sidebar.multiselect(t("lead_unit", lang), sorted(board["lead_unit"].unique()))
+documents = st.sidebar.multiselect(t("plan", lang), list(plans), default=list(plans), format_func=plans.get,
+                                   placeholder=t("choose", lang))
+units = st.sidebar.multiselect(t("lead_unit", lang), sorted(board["lead_unit"].unique()), placeholder=t("filter_all", lang))
 states = st.sidebar.multiselect(t("state", lang), ["overdue", "due_soon", "on_schedule", "done"],
-                                format_func=lambda s: t(f"state_{s}", lang))
+                                format_func=lambda s: t(f"state_{s}", lang), placeholder=t("filter_all", lang))
 overdue_only = st.sidebar.checkbox(t("overdue_only", lang))
 shown = views.filter_tasks(board, documents, units, states, overdue_only)
 
@@ -40,13 +41,15 @@ else:
     with st.expander(t("plan_deadlines", lang)):
         ui.table(views.plan_deadlines_table(today, lang))
 st.subheader(t("counts_per_unit", lang))
-ui.frame(views.unit_counts(shown, lang))
+ui.table(views.unit_counts(shown, lang))
 
+# Page text rather than grids: a task is read whole (a grid cut it at the column's width and hid
+# five of its nine columns sideways), and fifteen grids took the browser ~1 s to draw.
 for document, doc_tasks in shown.groupby("document", sort=False):
     st.subheader(plans[document])
     for (group_no, title), group in doc_tasks.groupby(["group_no", "group_title"], sort=False):
         st.markdown(f"**{group_no}. {title}**" if group_no else "")
-        ui.frame(views.task_table(group, lang))
+        ui.table(views.task_table(group, lang), nowrap=[t("task_no", lang), t("next_due", lang)])
 ui.csv_download(views.task_table(shown, lang), "nq72-tasks", lang, key="tasks_csv")
 
 actor = auth.current()
