@@ -1,8 +1,9 @@
 """Figures as page text (HTML and CSS) instead of plotly charts: the Overview's tile map and status
-bars are coloured boxes with words and counts in them, and the Indicator page's ranking is a dot on
-a line per province, which a browser lays out at once. As plotly charts they made each page load
-and compile plotly.js for them (bench/pages.py: first visit and warm). Their words are found, copied, translated and printed like
-any other text; each box's details are in its tooltip (title), as the charts' hovers were."""
+bars are coloured boxes with words and counts in them, the Indicator page's ranking a dot on a line
+per province, the Quality page's heat map a table of coloured cells; a browser lays them out at
+once. As plotly charts they made each page load and compile plotly.js (bench/pages.py: first visit
+and warm). Their words are found, copied, translated and printed like any other text; each box's,
+row's or cell's details are in its tooltip (title), as the charts' hovers were."""
 from __future__ import annotations
 
 import html

@@ -44,7 +44,8 @@ st.subheader(t("counts_per_unit", lang))
 ui.table(views.unit_counts(shown, lang))
 
 # Page text rather than grids: a task is read whole (a grid cut it at the column's width and hid
-# five of its nine columns sideways), and fifteen grids took the browser ~1 s to draw.
+# five of its nine columns sideways), and the page drew in 1.23 s rather than 1.67 s with fifteen
+# grids (bench/pages.py, national database, warm).
 for document, doc_tasks in shown.groupby("document", sort=False):
     st.subheader(plans[document])
     for (group_no, title), group in doc_tasks.groupby(["group_no", "group_title"], sort=False):
