@@ -10,7 +10,7 @@ import logging
 import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -260,20 +260,22 @@ def assessed_text(a, lang: str) -> str:
     return status_text(a.status, lang, getattr(a, "trend_since", None))
 
 
-def table(frame: pd.DataFrame, nowrap: list[str] | bool = False) -> None:
+def table(frame: pd.DataFrame, nowrap: list[str] | bool = False, verbatim: Sequence[str] = ()) -> None:
     """A table a reader must read, as page text (found, copied, translated and printed whole,
     unlike a canvas grid): every cell shown as typed, a status cell in its status colour. The
     `nowrap` columns (True: every one) stay on one line.
 
     Plain HTML (html_table, styled by TABLE_CSS) rather than st.table, which draws every cell
     through a Markdown component of its own: on the Province page's 15 milestone tables that was
-    0.13 s of the server's time and 0.3 s of the browser's on every visit (bench/pages.py)."""
-    st.html(html_table(frame, nowrap))
+    0.13 s of the server's time and 0.3 s of the browser's on every visit (bench/pages.py).
+    The `verbatim` columns hold the plans' Vietnamese as written, in either language: marked so."""
+    st.html(html_table(frame, nowrap, verbatim))
 
 
-def html_table(frame: pd.DataFrame, nowrap: list[str] | bool = False) -> str:
+def html_table(frame: pd.DataFrame, nowrap: list[str] | bool = False, verbatim: Sequence[str] = ()) -> str:
     """The table of `table` as HTML: every cell as text, escaped, a status cell in its status
-    colour, the `nowrap` columns on one line; styled by TABLE_CSS."""
+    colour, the `nowrap` columns on one line, the `verbatim` columns' cells marked lang='vi' (for
+    a screen reader or a translator on the English page); styled by TABLE_CSS."""
     kept = set(frame.columns) if nowrap is True else set(nowrap or [])
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
@@ -281,7 +283,8 @@ def html_table(frame: pd.DataFrame, nowrap: list[str] | bool = False) -> str:
         cells = []
         for column, text in zip(frame.columns, row):
             style = "; ".join(s for s in (_status_colour(text), "white-space: nowrap" if column in kept else "") if s)
-            cells.append(f"<td style='{style}'>{html.escape(text)}</td>" if style else f"<td>{html.escape(text)}</td>")
+            marks = (f" style='{style}'" if style else "") + (" lang='vi'" if column in verbatim else "")
+            cells.append(f"<td{marks}>{html.escape(text)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return f"<div class='nq72-table'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
 

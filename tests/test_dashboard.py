@@ -336,6 +336,8 @@ def test_a_printed_table_is_escaped_page_text_with_its_status_colours():
     assert "&gt; 95 %" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html
     assert f"color: {STATUS_STYLE['achieved'][0]}" in html and html.count("white-space: nowrap") == 2
     assert html.count("<tr>") == 3 and "<th>Tình trạng</th>" in html
+    marked = ui.html_table(frame, verbatim=["Mục tiêu"])                     # the plans' words, as written
+    assert marked.count("lang='vi'") == 2 and "<td lang='vi'>&gt; 95 %</td>" in marked
 
 
 def test_printed_charts_are_static_and_screen_charts_are_not(monkeypatch, demo_db):

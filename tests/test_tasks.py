@@ -112,8 +112,7 @@ def test_tasks_page_with_a_fixture_of_updates(monkeypatch, tmp_path):
     calendar = page_tables(at)[0]
     monthly = calendar[calendar["Nội dung"].str.startswith("Số liệu chỉ tiêu tháng 2026-10")]
     assert "Hà Nội" in monthly["Chưa nộp / chưa báo cáo"].iloc[0] and "Đắk Lắk" not in monthly["Chưa nộp / chưa báo cáo"].iloc[0]
-    tables = [d.value for d in at.dataframe]
-    group_one = next(t for t in tables if "Nhiệm vụ" in t.columns and "Truyền thông" in str(t["Nhiệm vụ"].iloc[0]))
+    group_one = next(t for t in page_tables(at) if "Nhiệm vụ" in t.columns and "Truyền thông" in str(t["Nhiệm vụ"].iloc[0]))
     first = group_one.iloc[0]
     assert first["Tình trạng"] == "Đang thực hiện" and first["Ghi chú"] == "12 buổi truyền thông"
     at.sidebar.checkbox[0].check().run()

@@ -19,6 +19,7 @@ from pipelines.problems import Problem
 from pipelines.settings import today as settings_today
 from pipelines.store import audit
 from tests.conftest import csv_bytes, load
+from tests.tables import page_tables
 from tests.test_dashboard import HEAD, run_page, shown
 
 MONTH = last_complete_month(settings_today()).code  # the page checks against the real today (in Vietnam)
@@ -67,7 +68,7 @@ def test_task_update_file_is_previewed_as_tasks_and_loads(monkeypatch, db):
     recent = at.dataframe[-1].value
     assert (recent["Tệp"].iloc[0], recent["Phạm vi nộp"].iloc[0]) == ("nhiem-vu.csv", "Nhiệm vụ")
     board = run_page(monkeypatch, db, "tasks")
-    cantho = [d.value for d in board.dataframe if "Tình trạng" in d.value.columns and "Nhiệm vụ" in d.value.columns]
+    cantho = [table for table in page_tables(board) if "Tình trạng" in table.columns and "Nhiệm vụ" in table.columns]
     rows = [r for frame in cantho for _, r in frame.iterrows() if r["Nhiệm vụ"].startswith("Truyền thông, giáo dục")]
     assert [r["Tình trạng"] for r in rows] == ["Hoàn thành"]
 

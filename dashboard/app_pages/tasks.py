@@ -50,7 +50,8 @@ for document, doc_tasks in shown.groupby("document", sort=False):
     st.subheader(plans[document])
     for (group_no, title), group in doc_tasks.groupby(["group_no", "group_title"], sort=False):
         st.markdown(f"**{group_no}. {title}**" if group_no else "")
-        ui.table(views.task_table(group, lang), nowrap=[t("task_no", lang), t("next_due", lang)])
+        ui.table(views.task_table(group, lang), nowrap=[t("task_no", lang), t("next_due", lang)],
+                 verbatim=[t(c, lang) for c in ("task", "lead_unit", "deadline_text", "note")])
 ui.csv_download(views.task_table(shown, lang), "nq72-tasks", lang, key="tasks_csv")
 
 actor = auth.current()
