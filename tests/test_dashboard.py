@@ -386,7 +386,7 @@ def test_a_provinces_charts_are_built_once_and_shared_by_its_readers(monkeypatch
 
 def test_the_indicator_pages_trends_chart_is_drawn_when_its_reader_opens_it(monkeypatch, small_db):
     """The Indicator page opens with its ranking as page text and no plotly chart (loading plotly.js
-    for one chart made its first visit ~0.6 s slower); opening "Biểu đồ diễn biến" draws the trends
+    for one chart made its first visit ~1 s slower); opening "Biểu đồ diễn biến" draws the trends
     chart, and a sheet printed from the page always has it."""
     from dashboard import ui
 

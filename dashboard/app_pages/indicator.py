@@ -2,7 +2,7 @@
 
 The ranking is page text (html_charts); the trends chart, the page's only plotly figure, is drawn
 when the reader opens it (always in print): loading plotly.js for it made the page's first visit
-~0.6 s slower (bench/pages.py, national database)."""
+~1 s slower (2.73 against 1.74 s, bench/pages.py, national database)."""
 from functools import partial
 
 import streamlit as st
