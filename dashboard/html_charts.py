@@ -57,12 +57,17 @@ CSS = """.nq72-figure {margin: 0.5rem 0 0.25rem; break-inside: avoid}
 DARK, WHITE = "#263238", "#ffffff"
 
 
+def rgb(colour: str) -> tuple[int, int, int]:
+    """(red, green, blue) of '#rrggbb'."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
 def luminance(colour: str) -> float:
     """WCAG relative luminance of '#rrggbb'."""
     def channel(c: int) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    r, g, b = (channel(c) for c in rgb(colour))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -198,8 +203,7 @@ def scale_colour(share: float, scale: list[tuple[float, str]] = SHARE_SCALE) -> 
     for (a, ca), (b, cb) in zip(scale, scale[1:]):
         if share <= b:
             f = 0.0 if b == a else (share - a) / (b - a)
-            return "#" + "".join(f"{round(int(ca[i:i + 2], 16) + f * (int(cb[i:i + 2], 16) - int(ca[i:i + 2], 16))):02x}"
-                                 for i in (1, 3, 5))
+            return "#" + "".join(f"{round(x + f * (y - x)):02x}" for x, y in zip(rgb(ca), rgb(cb)))
     return scale[-1][1]
 
 

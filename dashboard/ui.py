@@ -505,6 +505,16 @@ def wide_table(data: pd.DataFrame, nowrap: list[str] | bool = False, per: int = 
         table(data[[*first, *rest[i:i + per]]], nowrap)
 
 
+def drawn_when_opened(label: str, key: str, always: bool):
+    """The place of a chart drawn only when its reader opens it: a lazy expander, so that a folded
+    one is neither computed nor sent (plotly.js alone costs a first visit ~1 s), or a plain
+    container when `always` (print mode, a switch). None while it is folded."""
+    if always:
+        return st.container()
+    place = st.expander(label, key=key, on_change="rerun")
+    return place if place.open else None
+
+
 def panel_columns(n: int) -> list:
     """Side-by-side places for panels; in print mode one place, so panels follow each other in order
     at the sheet's full width."""

@@ -56,9 +56,7 @@ ui.table(views.ranking_table(card, names, ind, lambda s: ui.status_text(s, lang)
 st.subheader(t("milestones_of", lang, name=names[highlight]))
 results = assess_area(mine[mine["area_code"] == highlight], ind, highlight)
 ui.milestones(ind, results, lang)
-place = st.container() if ui.print_mode() else st.expander(t("trends_open", lang), key="open_trends",
-                                                            on_change="rerun")
-if ui.print_mode() or place.open:
+if (place := ui.drawn_when_opened(t("trends_open", lang), "open_trends", ui.print_mode())) is not None:
     with place:
         series = views.chart_series(mine, ind)
         trends = ui.shared_trends((db, version, code, highlight, month), lang,

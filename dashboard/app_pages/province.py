@@ -42,9 +42,8 @@ for n, ind in enumerate(i for i in cat.indicators if i.code in set(mine["indicat
         communes = (queries.commune_latest(db, version, ind.code, float(latest["t"]), code)
                     if "commune" in ind.expected_levels else None)
         threshold = ui.stations_share(communes, results, lang) if communes is not None and len(communes) else None
-        place = st.container() if every_chart else st.expander(t("chart_and_series", lang), key=f"open_{ind.code}",
-                                                               on_change="rerun")
-        if not (every_chart or place.open):
+        place = ui.drawn_when_opened(t("chart_and_series", lang), f"open_{ind.code}", every_chart)
+        if place is None:
             continue
         with place:
             shown = views.chart_series(rows, ind, flagged)
