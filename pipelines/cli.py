@@ -88,7 +88,7 @@ def _submit_path(target, path: str, actor, province: str | None, dry_run: bool, 
     with open(path, "rb") as f:
         content = f.read()
     return submit(target, content, name, actor, scope_province=province, dry_run=dry_run,
-                  accept_warnings=accept_warnings)
+                  accept_warnings=accept_warnings, parts=os.cpu_count() or 1)
 
 
 def format_report(r, lang: str = "vi") -> str:

@@ -53,10 +53,14 @@ def split(conn, rows: pd.DataFrame, today: dt.date) -> tuple[pd.DataFrame, pd.Da
     """(rows that load as usual, corrections): a correction is a row for a closed period whose key
     already has a different current value; it carries that value as previous_value."""
     closed = closed_periods(rows["period"].unique(), today)
-    candidates = rows[rows["period"].isin(closed)]  # period codes are text (a Categorical of them)
-    if candidates.empty:
-        return rows, rows.iloc[0:0].assign(previous_value=pd.Series(dtype=float))
-    stored = corrections.stored_values(conn, candidates).set_index("row_number")["current_value"]
+    none = rows.iloc[0:0].assign(previous_value=pd.Series(dtype=float))
+    in_closed = rows["period"].isin(closed)  # period codes are text (a Categorical of them)
+    if not in_closed.any():
+        return rows, none
+    keys = rows.loc[in_closed, ["indicator", "area_code", "period", "row_number"]]
+    stored = corrections.stored_values(conn, keys).set_index("row_number")["current_value"]
+    if stored.empty:  # nothing stored yet for these keys (a first load): no copy of a million rows
+        return rows, none
     previous = rows["row_number"].map(stored)
     changed = previous.notna() & ((rows["value"].astype(float) - previous).abs() > SAME)
     return rows[~changed], rows[changed].assign(previous_value=previous[changed])

@@ -10,7 +10,8 @@ import pandas as pd
 
 from indicators.catalogue import catalogue
 from pipelines import task_updates
-from pipelines.normalise import normalise
+from pipelines.normalise import Normalised, normalise
+from pipelines.parts import check_in_parts
 from pipelines.problems import Problem, UploadError
 from pipelines.read import read_upload
 from pipelines.schema import Context, check
@@ -45,12 +46,18 @@ class FileReport:
 
 
 def check_upload(content: bytes, name: str, *, scope_province: str | None = None,
-                 today: dt.date | None = None,
-                 on_phase: Callable[[str], None] | None = None) -> tuple[pd.DataFrame | None, list[Problem], int]:
+                 today: dt.date | None = None, on_phase: Callable[[str], None] | None = None,
+                 parts: int = 1) -> tuple[pd.DataFrame | None, list[Problem], int]:
     """Validate a file without touching the store: (rows ready to load or None, problems, total).
 
-    `on_phase` hears "check" once the file is read. Task-update rows carry attrs["kind"] == "tasks"."""
+    `on_phase` hears "check" once the file is read. Task-update rows carry attrs["kind"] == "tasks".
+    With `parts` > 1, a large plain CSV is first checked in that many parts at once (pipelines.parts);
+    a file that does not pass that way is checked whole, as any other."""
     ctx = Context(catalogue(), today or settings_today(), scope_province)
+    if parts > 1 and (rows := check_in_parts(content, name, scope_province, ctx.today, parts)) is not None:
+        if on_phase is not None:
+            on_phase("check")
+        return rows, [], 0
     try:
         table = read_upload(content, name)  # unchecked
         if on_phase is not None:
@@ -63,8 +70,12 @@ def check_upload(content: bytes, name: str, *, scope_province: str | None = None
     problems, total = check(data, ctx)
     if problems:
         return None, problems, total
-    rows = data.frame.assign(row_number=data.rows.astype("int32"))[STORED_COLUMNS]
-    return rows.reset_index(drop=True), [], 0
+    return stored_rows(data), [], 0
+
+
+def stored_rows(data: Normalised) -> pd.DataFrame:
+    """Checked rows as they are stored: STORED_COLUMNS, with the spreadsheet row of each."""
+    return data.frame.assign(row_number=data.rows.astype("int32"))[STORED_COLUMNS].reset_index(drop=True)
 
 
 def _check_tasks(table, today: dt.date) -> tuple[pd.DataFrame | None, list[Problem], int]:

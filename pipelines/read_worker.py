@@ -61,15 +61,40 @@ def start_server() -> None:
 def run(fn: Callable, *args, seconds: float, memory_mb: int) -> Reading:
     """fn(*args) in a fresh worker. Its UploadError, a timeout or a lack of memory come back as
     problems; any other exception is raised here."""
+    return _finish(*_start(fn, args, memory_mb), seconds, seconds, memory_mb)
+
+
+def run_all(fn: Callable, calls: list[tuple], *, seconds: float, memory_mb: int) -> list[Reading]:
+    """fn(*args) for each args of `calls`, each in a worker of its own, all at once (one per core
+    is what pays); each bounded as in run(), the time counted from the start of all."""
+    started = [_start(fn, args, memory_mb) for args in calls]
+    begun, readings = time.perf_counter(), []
+    try:
+        for worker, receive in started:
+            wait = max(seconds - (time.perf_counter() - begun), 0.0)
+            readings.append(_finish(worker, receive, wait, seconds, memory_mb))
+    finally:
+        for worker, receive in started[len(readings) + 1:]:  # after a bug raised from one: the rest go too
+            receive.close()
+            worker.kill()
+    return readings
+
+
+def _start(fn: Callable, args: tuple, memory_mb: int):
     multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)  # before the server starts
     receive, send = multiprocessing.Pipe(duplex=False)
     worker = _Worker(target=_work, args=(send, fn, args, memory_mb), daemon=True)
     worker.start()
     send.close()
+    return worker, receive
+
+
+def _finish(worker, receive, wait: float, seconds: float, memory_mb: int) -> Reading:
+    """The worker's reply within `wait` seconds (of the `seconds` it was given)."""
     started = time.perf_counter()
     kind, value, peak = "died", None, None
     try:
-        if receive.poll(seconds):
+        if receive.poll(wait):
             kind, value, peak = _receive(receive)
         else:
             kind = "timeout"

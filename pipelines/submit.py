@@ -40,13 +40,15 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
            scope_province: str | None = None, today: dt.date | None = None,
            received_at: dt.datetime | None = None, synthetic: bool = False,
            start_quality: bool = True, on_phase: Callable[[str], None] | None = None,
-           accept_warnings: bool = False) -> FileReport:
+           accept_warnings: bool = False, parts: int = 1) -> FileReport:
     """Check one file and, unless dry_run, load it as one submission (all or nothing), audited.
     A file with warnings (jumps) is held, status "warnings", unless `accept_warnings`.
 
     `scope_province` narrows an admin's or the operator's file to one province; an uploader's
     file is always checked against the uploader's own province. `on_phase` hears "read", "check" and "load"
-    as each begins (the Upload page shows them; a 60 MB file takes a while)."""
+    as each begins (the Upload page shows them; a 60 MB file takes a while). `parts` > 1 checks a
+    large plain CSV in that many worker processes at once (pipelines.parts): the CLI's files, not the
+    server's uploads, whose one reading worker per upload is what bounds the server's memory."""
     phase = on_phase or (lambda _: None)
     sha = hashlib.sha256(content).hexdigest()
     try:
@@ -64,7 +66,8 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
     if found is not None:
         return FileReport(name, "unchanged", rows=found[1], submission_id=found[0], dry_run=True, sha256=sha)
     phase("read")
-    rows, problems, total = check_upload(content, name, scope_province=scope, today=today, on_phase=phase)  # outside any lock
+    rows, problems, total = check_upload(content, name, scope_province=scope, today=today, on_phase=phase,
+                                          parts=parts)  # outside any lock
     if rows is None:
         return reject(store, name, actor, problems, total, sha, dry_run)
     tasks = rows.attrs.get("kind") == "tasks"
