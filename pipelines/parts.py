@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from multiprocessing import reduction
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
-
-from multiprocessing import reduction
 
 from pipelines import layout, read_worker
 from pipelines.problems import UploadError
@@ -100,13 +99,12 @@ def _read_part(fd) -> bytes:
 def check_part(content: bytes, name: str, scope_province: str | None, today: dt.date) -> pd.DataFrame | None:
     """In a worker: one part's stored rows if it passes every check, None if it is not a figures
     file in UTF-8; its problems raise UploadError as for a whole file."""
+    from indicators.catalogue import catalogue
     from pipelines import task_updates
     from pipelines.ingest import stored_rows
     from pipelines.normalise import normalise
     from pipelines.read import parse_upload
     from pipelines.schema import Context, check
-
-    from indicators.catalogue import catalogue
 
     table = parse_upload(content, name)
     if table.encoding not in ("utf-8", "utf-8-sig") or task_updates.is_task_file(list(table.frame.columns)):
