@@ -122,7 +122,8 @@ def test_too_large(monkeypatch):
 
 def test_control_characters_are_found_as_python_finds_them():
     """The whole-file test (Arrow's regex engine) agrees with the CONTROL pattern in Python's, for
-    every character around the control ranges, astral ones and a lone surrogate."""
+    every character around the control ranges, astral ones and a lone surrogate, on text and on
+    its UTF-8 bytes."""
     import random
 
     from pipelines.read import _CONTROL, has_control
@@ -132,3 +133,5 @@ def test_control_characters_are_found_as_python_finds_them():
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5)))
         assert has_control(text) == (_CONTROL.search(text) is not None), repr(text)
+        if "\ud800" not in text:  # the same, searched in the UTF-8 bytes where they lie
+            assert has_control(memoryview(text.encode())[0:]) == (_CONTROL.search(text) is not None), repr(text)
