@@ -25,8 +25,12 @@ install-test: $(VENV)/.installed-test
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The project's own modules are compiled once here, as pip compiles the libraries it installs: where
+# Python may not write bytecode (PYTHONDONTWRITEBYTECODE, a read-only checkout) every `nq72` command
+# and the server would otherwise compile them again at each start (~0.05 s).
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e .
+	$(BIN)/python -m compileall -q -x '/\.' dashboard indicators pipelines data bench > /dev/null
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
