@@ -131,3 +131,14 @@ def test_a_file_loaded_in_parts_stores_what_a_whole_load_stores(tmp_path):
             stored.append(conn.execute("select row_number, indicator, area_code, period, granularity, value, numerator,"
                                        " denominator, note from indicator_values order by row_number").fetchall())
     assert stored[0] == stored[1] and len(stored[0]) == report.rows
+
+
+def test_workers_started_together_are_each_bounded_in_time():
+    import time
+
+    from pipelines import read_worker
+
+    readings = read_worker.run_all(time.sleep, [(0,), (60,)], seconds=3, memory_mb=512)
+    assert readings[0].problems is None and readings[0].value is None
+    assert [p.key for p in readings[1].problems] == ["read_timeout"]
+    assert readings[1].problems[0].params["seconds"] == 3  # the limit, not what was left of it
