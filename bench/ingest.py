@@ -5,7 +5,8 @@ own read_csv of the same file into a database file, in the same run; the cost pe
 Then the same as users feel it, each a whole process (interpreter start, imports, the read worker,
 exit): `nq72 --help`, a one-row `nq72 ingest --dry-run` against a database, a one-row `nq72 ingest`
 into a new database file, and `nq72 ingest` of the 1,000,000-row file into a new database file beside
-a process that only runs DuckDB's read_csv of it into a database file. `--compare DIR` runs the
+a process that only runs DuckDB's read_csv of it into a database file (`nq72 ingest` checks a file
+this large in parts at once, one reading worker per core: pipelines.parts). `--compare DIR` runs the
 process rows of another checkout too (e.g. the commit before a change), alternating run by run, so
 that both are measured under the same load.
 
