@@ -88,7 +88,12 @@ def _submit_path(target, path: str, actor, province: str | None, dry_run: bool, 
     with open(path, "rb") as f:
         content = f.read()
     return submit(target, content, name, actor, scope_province=province, dry_run=dry_run,
-                  accept_warnings=accept_warnings, parts=os.cpu_count() or 1)
+                  accept_warnings=accept_warnings, parts=_cores())
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container may allow fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def format_report(r, lang: str = "vi") -> str:

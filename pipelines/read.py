@@ -231,7 +231,8 @@ def _read_csv(text: str, utf8: bytes | memoryview, delimiter: str) -> pd.DataFra
                 read_options=pacsv.ReadOptions(autogenerate_column_names=True),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS + 1)},
+                    # large_string is what a pandas string column holds: handed over without a copy
+                    column_types={f"f{i}": pa.large_string() for i in range(MAX_COLUMNS + 1)},
                     strings_can_be_null=False))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass  # pandas below says precisely what is wrong
@@ -409,12 +410,12 @@ def _finish(table: RawTable, controls: bool, lengths: bool, unseen: bool) -> Raw
     empty = frame.eq("").all(axis=1)
     if empty.any():
         frame = frame[~empty]
+        table.rows = table.rows.loc[frame.index]
+        if table.sheets is not None:
+            table.sheets = table.sheets.loc[frame.index]
     if frame.empty:
         raise UploadError([file_problem("read_no_rows")])
     table.frame = frame
-    table.rows = table.rows.loc[frame.index]
-    if table.sheets is not None:
-        table.sheets = table.sheets.loc[frame.index]
     if problems := _cell_problems(frame, table.rows, table.sheets, controls, lengths):
         raise UploadError(problems)
     return table

@@ -17,7 +17,8 @@ from tests.conftest import OPERATOR, TODAY, csv_bytes
 
 @pytest.fixture(autouse=True)
 def small_files_in_parts(monkeypatch):
-    monkeypatch.setattr(parts, "MIN_BYTES", 0)  # the test files are small; the rule is the same
+    monkeypatch.setattr(parts, "MIN_BYTES", 0)  # the test files are small; the rules are the same
+    monkeypatch.setattr(parts, "PART_BYTES", 1)
 
 
 def _commune_rows(communes: int = 400, months: tuple[str, ...] = ("2026-08", "2026-09", "2026-10")) -> list[list]:
@@ -118,6 +119,12 @@ def test_the_parts_hold_every_line_once_each_after_the_files_header():
         assert offset == b"".join(bodies).count(b"\n")  # the rows before it
         bodies.append(whole[len(prefix):])
     assert prefix + b"".join(bodies) == content
+
+
+def test_no_part_is_smaller_than_part_bytes(monkeypatch):
+    content = b"indicator,area_code,period,value\n" + b"immunization_coverage,01,2026-10,97.2\n" * 1000
+    monkeypatch.setattr(parts, "PART_BYTES", len(content) // 3)
+    assert len(parts.cut(content, 64)) == 3
 
 
 def test_a_file_loaded_in_parts_stores_what_a_whole_load_stores(tmp_path):
