@@ -55,6 +55,21 @@ def test_a_file_checked_in_parts_gives_the_rows_a_whole_check_gives():
     assert in_parts["row_number"].iloc[[0, -1]].tolist() == [3, len(whole) + 2]  # title, header, then the rows
 
 
+@pytest.mark.parametrize("shape", ["bom and Vietnamese headings", "blank lines"])
+def test_office_shapes_checked_in_parts_give_the_rows_a_whole_check_gives(shape):
+    rows = _commune_rows()
+    if shape == "blank lines":  # a blank line after every 97th record and two at the end: rows without a record
+        lines = csv_bytes([HEADER, *rows]).split(b"\r\n")
+        content = b"\r\n".join(line + (b"\r\n" if i % 97 == 96 else b"") for i, line in enumerate(lines)) + b"\r\n"
+    else:
+        content = b"\xef\xbb\xbf" + csv_bytes([["Chỉ tiêu", "Mã ĐVHC", "Kỳ báo cáo", "Giá trị", "Tử số", "Mẫu số"],
+                                                  *rows])
+    in_parts = parts.check_in_parts(content, "f.csv", None, TODAY, 3)
+    whole, problems, _ = _whole(content)
+    assert in_parts is not None and not problems
+    pd.testing.assert_frame_equal(in_parts, whole)
+
+
 def test_a_wide_file_checked_in_parts_gives_the_rows_a_whole_check_gives():
     codes = geography.communes()["code"].to_numpy()[:3000]
     inds = [i.code for i in catalogue().indicators if "commune" in i.area_levels and "month" in i.periods
