@@ -31,7 +31,6 @@ from pipelines.settings import settings
 MIN_BYTES = 4 * 1024 * 1024
 PART_BYTES = 2 * 1024 * 1024
 _NOT_PLAIN = (b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-KEY = ["indicator", "area_code", "period"]
 
 
 def cut(content: bytes, parts: int) -> list[tuple[list[memoryview], int]] | None:
@@ -155,7 +154,6 @@ def join(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def repeated_key(rows: pd.DataFrame) -> bool:
     """Whether any indicator, area and period is given twice (a part checked only its own)."""
-    codes = [rows[c].cat.codes.to_numpy().astype(np.int64) for c in KEY]
-    sizes = [len(rows[c].cat.categories) + 1 for c in KEY[1:]]
-    key = (codes[0] * sizes[0] + codes[1]) * sizes[1] + codes[2]
-    return bool(pd.Series(key).duplicated().any())
+    from pipelines.schema import key_codes
+
+    return bool(pd.Series(key_codes(rows)[0]).duplicated().any())

@@ -117,6 +117,18 @@ def test_a_problem_in_the_cells_names_its_sheet_and_row():
     assert problems[0].to_json()["sheet"] == "Tháng 10"
 
 
+def test_a_key_given_again_names_its_first_row_and_sheet_where_that_is_another():
+    first = ("Tháng 9", [HEADER, ["insurance_coverage", "66", "2026-09", 94.5, None, None],
+                         ["insurance_coverage", "66", "2026-10", 94.7, None, None]])
+    second = ("Tháng 10", TITLE + [HEADER, ["insurance_coverage", "66", "2026-10", 94.7, None, None],
+                                   ["insurance_coverage", "66", "2026-09", 94.5, None, None],
+                                   ["insurance_coverage", "66", "2026-09", 94.5, None, None]])
+    problems = refused(workbook(first, second))
+    assert [(p.key, p.sheet, p.row, p.params["first"]) for p in problems] == [
+        ("rule_duplicate", "Tháng 10", 5, "3 (Tháng 9)"), ("rule_duplicate", "Tháng 10", 6, "2 (Tháng 9)"),
+        ("rule_duplicate", "Tháng 10", 7, "2 (Tháng 9)")]
+
+
 # --- cells as Excel shows them -----------------------------------------------------------------------
 
 def test_percent_cells_are_read_as_shown():
