@@ -8,14 +8,17 @@ parts' rows are then put back in order, their spreadsheet rows shifted by the li
 and checked for keys given twice across parts.
 
 Only a file that passes every check in every part is taken this way. Anything else (a problem in
-any part, a repeated key, text that is not UTF-8, a task file) is checked again whole, so that
+any part, a repeated key, text that is not UTF-8, a task file, a part whose reader found its
+header on another line than the whole file's) is checked again whole, so that
 its problems are reported exactly as they are for any file: this path never words a problem.
 Files that could be cut inside a cell (quotes, which may hold a line break; a lone CR) are
 checked whole from the start."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import unicodedata
 from multiprocessing import reduction
 
 import numpy as np
@@ -26,6 +29,7 @@ from pipelines import layout, read_worker
 from pipelines.problems import UploadError
 from pipelines.settings import settings
 
+LOG = logging.getLogger("nq72")
 # Below this a file is checked whole, and no part is smaller than PART_BYTES: starting a worker
 # costs ~30 ms, which a part this size repays.
 MIN_BYTES = 4 * 1024 * 1024
@@ -33,9 +37,10 @@ PART_BYTES = 2 * 1024 * 1024
 _NOT_PLAIN = (b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
-def cut(content: bytes, parts: int) -> list[tuple[list[memoryview], int]] | None:
-    """For each part, its bytes (views of `content`: the title and header lines, then its run of
-    lines) and the spreadsheet rows to add to its own; None for a file to check whole: one under
+def cut(content: bytes, parts: int) -> tuple[int, list[tuple[list[memoryview], int]]] | None:
+    """(the header's spreadsheet row, and for each part its bytes (views of `content`: the title and
+    header lines, then its run of lines) and the spreadsheet rows to add to its own); None for a file
+    to check whole: one under
     MIN_BYTES, a workbook or UTF-16, one with quotes or a lone CR, one with a header and no line
     after it, one the reader refuses whole (a header too long, too many cells)."""
     if (parts < 2 or len(content) < MIN_BYTES or content.startswith(_NOT_PLAIN) or b'"' in content
@@ -44,7 +49,8 @@ def cut(content: bytes, parts: int) -> list[tuple[list[memoryview], int]] | None
     parts = min(parts, max(len(content) // PART_BYTES, 2))
     from pipelines.read import MAX_CSV_CELLS, _find_csv_header  # the reader's own rules
 
-    head = content[:layout.HEADER_SEARCH_ROWS * 4097 * 4].decode("utf-8", errors="replace")
+    # A guess at the reader's header line, checked against what each part's reader found (check_part).
+    head = unicodedata.normalize("NFC", content[:layout.HEADER_SEARCH_ROWS * 4097 * 4].decode("utf-8", errors="replace"))
     try:
         _, header_line, delimiter = _find_csv_header(head)
     except UploadError:  # a header line too long: the whole check reports it
@@ -71,7 +77,7 @@ def cut(content: bytes, parts: int) -> list[tuple[list[memoryview], int]] | None
     pieces = [([view[:ends[1]]], 0)]
     for start, end in zip(ends[1:-1], ends[2:]):
         pieces.append(([view[:body], view[start:end]], content.count(b"\n", body, start)))
-    return pieces
+    return header_line + 1, pieces
 
 
 class Part:
@@ -81,9 +87,13 @@ class Part:
 
     def __init__(self, chunks: list[memoryview]):
         self.fd = os.memfd_create("nq72-part", os.MFD_CLOEXEC)
-        for chunk in chunks:
-            while chunk:
-                chunk = chunk[os.write(self.fd, chunk):]
+        try:
+            for chunk in chunks:
+                while chunk:
+                    chunk = chunk[os.write(self.fd, chunk):]
+        except BaseException:
+            os.close(self.fd)
+            raise
 
     def __reduce__(self):  # pickled while a worker starts: the descriptor goes with it
         return _read_part, (reduction.DupFd(self.fd),)
@@ -98,42 +108,51 @@ def _read_part(fd) -> bytes:
         return f.read()
 
 
-def check_part(content: bytes, name: str, scope_province: str | None, today: dt.date) -> pd.DataFrame | None:
-    """In a worker: one part's stored rows if it passes every check, None if it is not a figures
-    file in UTF-8; its problems raise UploadError as for a whole file."""
+def check_part(content: bytes, name: str, scope_province: str | None,
+               today: dt.date) -> tuple[pd.DataFrame, int] | None:
+    """In a worker: one part's stored rows and the row its reader found the header on, if every
+    record passes every check; None if it is not a figures file in UTF-8 or a record fails. A
+    problem the reader raises (UploadError) comes back as for a whole file; none is worded here."""
     from indicators.catalogue import catalogue
     from pipelines import task_updates
     from pipelines.ingest import stored_rows
     from pipelines.normalise import normalise
     from pipelines.read import parse_upload
-    from pipelines.schema import Context, check
+    from pipelines.schema import Context, passes
 
     table = parse_upload(content, name)
     if table.encoding not in ("utf-8", "utf-8-sig") or task_updates.is_task_file(list(table.frame.columns)):
         return None
     data = normalise(table, scope_province)
-    problems, _ = check(data, Context(catalogue(), today, scope_province))
-    return None if problems else stored_rows(data)
+    if not passes(data, Context(catalogue(), today, scope_province)):
+        return None
+    return stored_rows(data), table.header_row
 
 
 def check_in_parts(content: bytes, name: str, scope_province: str | None, today: dt.date,
                    parts: int) -> pd.DataFrame | None:
     """The file's stored rows, checked in parts at once; None when it is to be checked whole."""
-    pieces = cut(content, parts)
-    if pieces is None:
+    from pipelines.read import size_problem
+
+    if size_problem(len(content)) is not None or (cuts := cut(content, parts)) is None:
         return None
-    limits = settings()
-    shared = [Part(chunks) if hasattr(os, "memfd_create") else b"".join(chunks) for chunks, _ in pieces]
+    header_row, pieces = cuts
+    limits, shared = settings(), []
     try:
+        for chunks, _ in pieces:
+            shared.append(Part(chunks) if hasattr(os, "memfd_create") else b"".join(chunks))
         readings = read_worker.run_all(check_part, [(part, name, scope_province, today) for part in shared],
                                        seconds=limits.read_seconds, memory_mb=limits.read_memory_mb)
+    except (OSError, RuntimeError) as exc:  # no memfd or worker to be had, a bug in a worker: checked whole
+        LOG.warning("checking %s in parts: %s; checking it whole", name, str(exc).splitlines()[0][:200])
+        return None
     finally:
         for part in shared:
             if isinstance(part, Part):
                 part.close()
-    frames = [reading.value for reading in readings]
-    if any(reading.problems or frame is None for reading, frame in zip(readings, frames)):
-        return None
+    if any(reading.problems or reading.value is None or reading.value[1] != header_row for reading in readings):
+        return None  # a problem, or a part whose reader found its header elsewhere: checked whole
+    frames = [reading.value[0] for reading in readings]
     for frame, (_, offset) in zip(frames, pieces):
         frame["row_number"] += np.int32(offset)
     rows = join(frames)
@@ -141,12 +160,14 @@ def check_in_parts(content: bytes, name: str, scope_province: str | None, today:
 
 
 def join(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The parts' rows one below the other, each categorical column over the union of the parts'
-    categories (sorted, as a whole file's are), so that the result is what a whole file gives."""
+    """The parts' rows one below the other, so that the result is what a whole file gives: a
+    categorical column keeps its categories where every part has the same (a wide file's indicators,
+    in its columns' order), and is over their sorted union otherwise (as normalise sorts them)."""
     columns = {}
     for col in frames[0].columns:
         if isinstance(frames[0][col].dtype, pd.CategoricalDtype):
-            columns[col] = union_categoricals([f[col] for f in frames], sort_categories=True)
+            same = all(f[col].cat.categories.equals(frames[0][col].cat.categories) for f in frames)
+            columns[col] = union_categoricals([f[col] for f in frames], sort_categories=not same)
         else:
             columns[col] = pd.concat([f[col] for f in frames], ignore_index=True)
     return pd.DataFrame(columns)

@@ -61,7 +61,8 @@ _TRIM = " \t\r\n" + layout.SPACES
 @dataclass
 class RawTable:
     """Cells as text; `rows` holds the spreadsheet row number of each record in its sheet (the header's
-    is 1 unless a title block comes first), `sheets` its sheet's name (None for a CSV)."""
+    is 1 unless a title block comes first), `sheets` its sheet's name (None for a CSV); `header_row`
+    the row of a CSV's header."""
 
     name: str
     frame: pd.DataFrame
@@ -69,6 +70,7 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     sheets: pd.Series | None = None
+    header_row: int | None = None
 
 
 @dataclass
@@ -106,7 +108,8 @@ def parse_upload(content: bytes, name: str) -> RawTable:
     frame = _read_csv(text, utf8, delimiter)
     # The cells are searched only when the whole text has a control or an invisible character, or
     # is long enough to hold a cell over the limit.
-    return _finish(RawTable(name, frame, pd.Series(frame.index + 1 + line, index=frame.index), encoding, delimiter),
+    return _finish(RawTable(name, frame, pd.Series(frame.index + 1 + line, index=frame.index), encoding, delimiter,
+                            header_row=line + 1),
                    controls=has_control(utf8), lengths=len(text) > MAX_CELL_CHARS,
                    unseen=not text.isascii() and any(ch in text for ch in layout.INVISIBLE + layout.SPACES))
 

@@ -67,16 +67,20 @@ def run(fn: Callable, *args, seconds: float, memory_mb: int) -> Reading:
 def run_all(fn: Callable, calls: list[tuple], *, seconds: float, memory_mb: int) -> list[Reading]:
     """fn(*args) for each args of `calls`, each in a worker of its own, all at once (one per core
     is what pays); each bounded as in run(), the time counted from the start of all."""
-    started = [_start(fn, args, memory_mb) for args in calls]
-    begun, readings = time.perf_counter(), []
+    started, readings = [], []
     try:
+        for args in calls:
+            started.append(_start(fn, args, memory_mb))
+        begun = time.perf_counter()
         for worker, receive in started:
             wait = max(seconds - (time.perf_counter() - begun), 0.0)
             readings.append(_finish(worker, receive, wait, seconds, memory_mb))
     finally:
-        for worker, receive in started[len(readings) + 1:]:  # after a bug raised from one: the rest go too
-            receive.close()
-            worker.kill()
+        if len(readings) < len(started):  # a worker that would not start, or a bug raised from one: the rest go too
+            for worker, receive in started[len(readings):]:
+                receive.close()
+                worker.kill()
+                worker.join()
     return readings
 
 

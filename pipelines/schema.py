@@ -405,11 +405,7 @@ def failures(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 def check(data: Normalised, ctx: Context) -> tuple[list[Problem], int]:
     """Every rule over every record; return (problems by sheet then row, capped at MAX_PROBLEMS; total count)."""
-    f = data.frame
-    frame = f[CHECKED_COLUMNS].copy(deep=False)  # the columns added below stay out of data.frame; no data copied
-    for col in ("numerator", "denominator", "province"):
-        frame[f"{col}_blank"] = data.raw[col].str.strip().eq("").to_numpy()
-    frame["value_pct_sign"] = _percent_sign(f["value"].to_numpy(), data.raw["value"])
+    frame = _checked_frame(data)
     cases = failures(frame, ctx)
     if cases.empty:
         return [], 0
@@ -424,6 +420,21 @@ def check(data: Normalised, ctx: Context) -> tuple[list[Problem], int]:
         problems.append(Problem(int(row), column, None if raw_value is None else str(raw_value), key, params,
                                 None if pd.isna(sheet) else str(sheet)))
     return problems, len(failed)
+
+
+def passes(data: Normalised, ctx: Context) -> bool:
+    """Whether every record passes every rule (no problem worded)."""
+    return failures(_checked_frame(data), ctx).empty
+
+
+def _checked_frame(data: Normalised) -> pd.DataFrame:
+    """The typed columns every rule reads, with the blanks and '%' signs of the raw text."""
+    f = data.frame
+    frame = f[CHECKED_COLUMNS].copy(deep=False)  # the columns added below stay out of data.frame; no data copied
+    for col in ("numerator", "denominator", "province"):
+        frame[f"{col}_blank"] = data.raw[col].str.strip().eq("").to_numpy()
+    frame["value_pct_sign"] = _percent_sign(f["value"].to_numpy(), data.raw["value"])
+    return frame
 
 
 def _percent_sign(value: np.ndarray, raw: pd.Series) -> np.ndarray:

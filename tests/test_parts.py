@@ -82,6 +82,41 @@ def test_a_wide_file_checked_in_parts_gives_the_rows_a_whole_check_gives():
     pd.testing.assert_frame_equal(in_parts, whole)
 
 
+def test_a_wide_files_indicators_keep_the_order_of_its_columns():
+    codes = geography.communes()["code"].to_numpy()[:2000]
+    rows = [["area_code", "period", "immunization_coverage", "doctors_per_station"]] + [
+        [c, "2026-10", "96.5", str(i % 7)] for i, c in enumerate(codes)]
+    content = csv_bytes(rows)
+    whole = _whole(content)[0]
+    assert list(whole["indicator"].cat.categories) == ["immunization_coverage", "doctors_per_station"]
+    pd.testing.assert_frame_equal(parts.check_in_parts(content, "f.csv", None, TODAY, 2), whole)
+
+
+def test_a_part_whose_reader_finds_its_header_elsewhere_is_checked_whole(monkeypatch):
+    # Should the cut's guess at the header line ever differ from the reader's (it reads only the
+    # file's head, undecoded), a later part could take a pasted export's header for its own and
+    # the lines above it for a title. Each part's reader says where it found its header.
+    from pipelines import read
+
+    codes = geography.communes()["code"].to_numpy()[:1200]
+    head = "indicator,area_code,period,value"
+    data = [f"doctors_per_station,{code},2026-10,{i % 9}" for i, code in enumerate(codes)]
+    data.insert(len(data) // 2 + 3, head)  # an export pasted below another, its header included
+    content = ("Báo cáo tháng 10,,,\n" + head + "\n" + "\n".join(data) + "\n").encode()
+    monkeypatch.setattr(read, "_find_csv_header", lambda text: (0, 0, ","))  # the guess: line 1, the title
+    assert parts.check_in_parts(content, "f.csv", None, TODAY, 2) is None
+    monkeypatch.undo()
+    assert _whole(content, parts=2) == _whole(content)
+    assert _whole(content)[0] is None  # the pasted header is a row of problems
+
+
+def test_a_file_over_the_upload_limit_is_not_checked_in_parts(monkeypatch):
+    monkeypatch.setenv("NQ72_MAX_UPLOAD_MB", "0.001")
+    content = csv_bytes([HEADER, *_commune_rows(communes=20)])
+    assert parts.check_in_parts(content, "f.csv", None, TODAY, 2) is None
+    assert [p.key for p in _whole(content, parts=2)[1]] == ["read_too_big"]
+
+
 def test_a_problem_in_a_later_part_is_reported_as_a_whole_check_reports_it():
     rows = _commune_rows()
     rows[-5][3] = "chín mươi"
@@ -124,8 +159,8 @@ def test_files_that_could_be_cut_inside_a_cell_are_not_cut(content):
 def test_the_parts_hold_every_line_once_each_after_the_files_header():
     content = b"Title;;;\r\nindicator;area_code;period;value\r\n" + b"".join(
         f"immunization_coverage;{i:05d};2026-10;9{i % 10}\r\n".encode() for i in range(1000))
-    pieces = parts.cut(content, 3)
-    assert pieces is not None and len(pieces) == 3
+    header_row, pieces = parts.cut(content, 3)
+    assert header_row == 2 and len(pieces) == 3
     prefix = b"Title;;;\r\nindicator;area_code;period;value\r\n"
     bodies = []
     for chunks, offset in pieces:
@@ -139,7 +174,7 @@ def test_the_parts_hold_every_line_once_each_after_the_files_header():
 def test_no_part_is_smaller_than_part_bytes(monkeypatch):
     content = b"indicator,area_code,period,value\n" + b"immunization_coverage,01,2026-10,97.2\n" * 1000
     monkeypatch.setattr(parts, "PART_BYTES", len(content) // 3)
-    assert len(parts.cut(content, 64)) == 3
+    assert len(parts.cut(content, 64)[1]) == 3
 
 
 def test_a_file_loaded_in_parts_stores_what_a_whole_load_stores(tmp_path):
