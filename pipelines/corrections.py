@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from indicators.periods import parse_period
@@ -57,11 +58,13 @@ def split(conn, rows: pd.DataFrame, today: dt.date) -> tuple[pd.DataFrame, pd.Da
     in_closed = rows["period"].isin(closed)  # period codes are text (a Categorical of them)
     if not in_closed.any():
         return rows, none
-    keys = rows.loc[in_closed, ["indicator", "area_code", "period", "row_number"]]
-    stored = corrections.stored_values(conn, keys).set_index("row_number")["current_value"]
+    keys = rows.loc[in_closed, ["indicator", "area_code", "period"]].assign(position=np.flatnonzero(in_closed))
+    stored = corrections.stored_values(conn, keys)
     if stored.empty:  # nothing stored yet for these keys (a first load): no copy of a million rows
         return rows, none
-    previous = rows["row_number"].map(stored)
+    previous = np.full(len(rows), np.nan)
+    previous[stored["position"].to_numpy()] = stored["current_value"].to_numpy()
+    previous = pd.Series(previous, index=rows.index)
     changed = previous.notna() & ((rows["value"].astype(float) - previous).abs() > SAME)
     return rows[~changed], rows[changed].assign(previous_value=previous[changed])
 
@@ -74,9 +77,10 @@ def applies_directly(actor: Actor) -> bool:
 def keep_pending(conn, rows: pd.DataFrame, name: str, sha: str, actor: Actor) -> list[Pending]:
     """Store an uploader's corrections as pending (inside the caller's transaction)."""
     ids = corrections.add(conn, rows, name, sha, actor.name)
-    rows = rows.sort_values("row_number")
-    return [Pending(i, int(r.row_number), str(r.indicator), str(r.area_code), str(r.period), float(r.value),
-                    float(r.previous_value)) for i, r in zip(ids, rows.itertuples())]
+    rows = rows.sort_values("row_number", kind="stable")  # a wide row's values in the order of its columns
+    return [Pending(ids[str(r.indicator), str(r.area_code), str(r.period)], int(r.row_number), str(r.indicator),
+                    str(r.area_code), str(r.period), float(r.value), float(r.previous_value))
+            for r in rows.itertuples()]
 
 
 def describe(rows: pd.DataFrame) -> str:

@@ -120,6 +120,27 @@ def test_a_mixed_file_loads_its_open_rows_and_holds_the_correction(db):
     assert any(line[3].endswith("; 1 corrections pending") for line in _log(db))
 
 
+@pytest.mark.parametrize("who", ["uploader", "operator"])
+def test_a_wide_row_correcting_two_indicators_of_a_closed_period(db, who):
+    # One spreadsheet row holds both values: each is matched to its stored one by its key.
+    seed = b"area_code,period,insurance_coverage,immunization_coverage\n66,2026-08,95.2,96.0\n"
+    fix = b"area_code,period,insurance_coverage,immunization_coverage\n66,2026-08,95.8,96.4\n"
+    assert _submit(db, seed, "seed-wide.csv", accounts.operator("op")).status == "accepted"
+    actor = accounts.find(db, "lan") if who == "uploader" else accounts.operator("op")
+    r = _submit(db, fix, "fix-wide.csv", actor, accept_warnings=True)
+    if who == "uploader":
+        assert r.status == "pending"
+        assert sorted((c.row, c.indicator, c.value, c.current_value) for c in r.pending) == [
+            (2, "immunization_coverage", 96.4, 96.0), (2, "insurance_coverage", 95.8, 95.2)]
+    else:
+        assert (r.status, r.rows) == ("accepted", 2)
+    with store.opened(db, read_only=True) as conn:
+        v = values.province_values(conn)
+    shown = v[(v["area_code"] == "66") & (v["period"] == "2026-08")].set_index("indicator")["value"].to_dict()
+    assert shown == ({"insurance_coverage": 95.2, "immunization_coverage": 96.0} if who == "uploader"
+                     else {"insurance_coverage": 95.8, "immunization_coverage": 96.4})
+
+
 @pytest.mark.parametrize("who", ["admin", "operator"])
 def test_admin_and_operator_corrections_apply_directly_audited(db, who):
     actor = accounts.find(db, "chi") if who == "admin" else accounts.operator("op")

@@ -15,19 +15,23 @@ _SELECT = ", ".join(COLUMNS)
 
 
 def stored_values(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
-    """row_number and current value of each row of `rows` whose key already has a current value."""
-    conn.register("checked_rows", rows[["indicator", "area_code", "period", "row_number"]])
+    """`position` and current value of each of `rows` (indicator, area_code, period, position) whose
+    key already has a current value. A position, not the spreadsheet row: a wide file's row holds
+    several values."""
+    conn.register("checked_rows", rows[["indicator", "area_code", "period", "position"]])
     try:
         return conn.execute(
-            "select r.row_number, v.value as current_value from checked_rows r join current_values v"
+            "select r.position, v.value as current_value from checked_rows r join current_values v"
             " on v.indicator = r.indicator and v.area_code = r.area_code and v.period = r.period").df()
     finally:
         conn.unregister("checked_rows")
 
 
-def add(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, file_name: str, sha256: str, user_name: str) -> list[int]:
+def add(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, file_name: str, sha256: str,
+        user_name: str) -> dict[tuple[str, str, str], int]:
     """Store `rows` (stored columns plus previous_value) as pending corrections, each once (a file
-    sent again adds none); the ids of the pending corrections for them, in row order."""
+    sent again adds none); the id of the pending correction for each row's (indicator, area, period)
+    (a wide file's row holds several)."""
     conn.register("pending_rows", rows)
     try:
         conn.execute(
@@ -38,10 +42,10 @@ def add(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame, file_name: str, sha
             " (select 1 from corrections c where c.status = 'pending' and c.indicator = p.indicator"
             " and c.area_code = p.area_code and c.period = p.period and c.value = p.value)"
             " order by row_number", [file_name, sha256, user_name, utc_now()])
-        return [r[0] for r in conn.execute(
-            "select min(c.id) from pending_rows p join corrections c on c.status = 'pending'"
-            " and c.indicator = p.indicator and c.area_code = p.area_code and c.period = p.period"
-            " and c.value = p.value group by p.row_number order by p.row_number").fetchall()]
+        return {(i, a, p): id_ for i, a, p, id_ in conn.execute(
+            "select p.indicator, p.area_code, p.period, min(c.id) from pending_rows p join corrections c"
+            " on c.status = 'pending' and c.indicator = p.indicator and c.area_code = p.area_code"
+            " and c.period = p.period and c.value = p.value group by p.indicator, p.area_code, p.period").fetchall()}
     finally:
         conn.unregister("pending_rows")
 
