@@ -38,21 +38,21 @@ _NOT_PLAIN = (b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 def cut(content: bytes, parts: int) -> tuple[int, list[tuple[list[memoryview], int]]] | None:
-    """(the header's spreadsheet row, and for each part its bytes (views of `content`: the title and
-    header lines, then its run of lines) and the spreadsheet rows to add to its own); None for a file
-    to check whole: one under
-    MIN_BYTES, a workbook or UTF-16, one with quotes or a lone CR, one with a header and no line
-    after it, one the reader refuses whole (a header too long, too many cells)."""
+    """(the header's spreadsheet row, [(a part's bytes, the rows to add to its own), ...]): each part's
+    bytes are views of `content`, its title and header lines then a run of its lines. None for a file
+    to check whole: one under MIN_BYTES, a workbook or UTF-16, one with quotes or a lone CR, one with
+    a header and no line after it, one the reader refuses whole (a header too long, too many cells)."""
     if (parts < 2 or len(content) < MIN_BYTES or content.startswith(_NOT_PLAIN) or b'"' in content
             or (b"\r" in content and content.count(b"\r") != content.count(b"\r\n"))):
         return None
     parts = min(parts, max(len(content) // PART_BYTES, 2))
-    from pipelines.read import MAX_CSV_CELLS, _find_csv_header  # the reader's own rules
+    from pipelines.read import MAX_CSV_CELLS, find_csv_header  # the reader's own rules
 
     # A guess at the reader's header line, checked against what each part's reader found (check_part).
-    head = unicodedata.normalize("NFC", content[:layout.HEADER_SEARCH_ROWS * 4097 * 4].decode("utf-8", errors="replace"))
+    head = content[:layout.HEADER_SEARCH_ROWS * 4097 * 4].decode("utf-8", errors="replace")
+    head = unicodedata.normalize("NFC", head)
     try:
-        _, header_line, delimiter = _find_csv_header(head)
+        _, header_line, delimiter = find_csv_header(head)
     except UploadError:  # a header line too long: the whole check reports it
         return None
     body = -1

@@ -100,7 +100,7 @@ def parse_upload(content: bytes, name: str) -> RawTable:
     if content[:4] == b"PK\x03\x04" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return _finish(_read_excel(content, name), controls=True, lengths=True, unseen=True)
     text, encoding = decode(content)
-    start, line, delimiter = _find_csv_header(text)
+    start, line, delimiter = find_csv_header(text)
     text = text[start:] if start else text  # the title lines above the header are not part of the table
     _check_cell_count(text, delimiter)
     # An ASCII file's bytes are its UTF-8 text: parsed and searched where they lie, not encoded again.
@@ -179,7 +179,7 @@ def _binary() -> UploadError:
     return UploadError([file_problem("read_binary")])
 
 
-def _find_csv_header(text: str) -> tuple[int, int, str]:
+def find_csv_header(text: str) -> tuple[int, int, str]:
     """(offset, line index, delimiter) of the header: the first of the first lines that names known
     columns when split by one of the delimiters. A title line above it, padded with ';;;' as Excel
     saves it or not, is skipped. Without such a line: the first line, delimiter sniffed from it."""

@@ -103,7 +103,7 @@ def test_a_part_whose_reader_finds_its_header_elsewhere_is_checked_whole(monkeyp
     data = [f"doctors_per_station,{code},2026-10,{i % 9}" for i, code in enumerate(codes)]
     data.insert(len(data) // 2 + 3, head)  # an export pasted below another, its header included
     content = ("Báo cáo tháng 10,,,\n" + head + "\n" + "\n".join(data) + "\n").encode()
-    monkeypatch.setattr(read, "_find_csv_header", lambda text: (0, 0, ","))  # the guess: line 1, the title
+    monkeypatch.setattr(read, "find_csv_header", lambda text: (0, 0, ","))  # the guess: line 1, the title
     assert parts.check_in_parts(content, "f.csv", None, TODAY, 2) is None
     monkeypatch.undo()
     assert _whole(content, parts=2) == _whole(content)
