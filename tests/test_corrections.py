@@ -209,6 +209,21 @@ def test_upload_page_says_the_correction_waits(monkeypatch, db):
     assert _shown(db) == 95.2
 
 
+def test_upload_page_lists_each_correction_of_a_wide_row(monkeypatch, db):
+    from dashboard import auth
+    from tests.test_upload_page import uploaded
+
+    seed = b"area_code,period,insurance_coverage,immunization_coverage\n66,2026-08,95.2,96.0\n"
+    assert _submit(db, seed, "seed-wide.csv", accounts.operator("op")).status == "accepted"
+    fix = b"area_code,period,insurance_coverage,immunization_coverage\n66,2026-08,95.8,96.4\n"
+    monkeypatch.setattr(auth, "current", lambda: accounts.find(db, "lan"))
+    at = uploaded(monkeypatch, db, "fix-wide.csv", fix, lang="vi")
+    said = " ".join(i.value.replace("\\", "") for i in at.info)
+    assert "Tỷ lệ bao phủ bảo hiểm y tế" in said and "95,20 → 95,80" in said, said
+    assert "Tỷ lệ tiêm chủng đầy đủ" in said and "96,00 → 96,40" in said, said
+    assert not at.exception, [e.message for e in at.exception]
+
+
 # What a check says before anything is written, and what every reader shows meanwhile.
 def test_a_dry_run_lists_the_corrections_that_would_wait_and_stores_none(db, tmp_path):
     lan = accounts.login(db, "lan", "mat-khau-dai-1")
