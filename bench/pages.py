@@ -4,7 +4,8 @@
 
 A visit is timed from the navigation until Streamlit's script is idle and every chart has drawn
 (tests/test_browser.wait_drawn: script state notRunning, no skeleton, every plotly chart has its SVG).
-  cold = the first visit after the server starts (a fresh server per page, a fresh browser context)
+  cold = the first visit after the server starts (a fresh server per page, a fresh browser context);
+         median of --cold such starts (one first visit moves by up to 0.8 s between runs)
   warm = median of --warm further visits of the same page on that server (each a new navigation,
          so a new Streamlit session; the server's caches and the browser's HTTP cache are filled),
          with the server's CPU time of each visit beside it (wall time on a loaded machine is noisy)
@@ -19,7 +20,7 @@ Admin included, is in the router.
 directory, this tree untouched) and measures it alternately with this tree, page by page and
 visit by visit, so before/after come from one run under the same load.
 
-Run: .venv/bin/python bench/pages.py [--demo PATH] [--national PATH] [--warm 5] [--pages overview,admin]
+Run: .venv/bin/python bench/pages.py [--demo PATH] [--national PATH] [--warm 5] [--cold 3] [--pages overview,admin]
                                      [--compare REF] [--skip-national]
   --demo/--national PATH: use the database there, building it first if the file does not exist
   (without them both are built into a temporary directory; the national one takes minutes).
@@ -67,7 +68,7 @@ class Row:
     database: str
     page: str
     tree: str
-    cold: float | None = None
+    colds: list[float] = field(default_factory=list)  # first visits, each after a fresh server start
     warm: list[float] = field(default_factory=list)
     rss_mb: float | None = None
     cpu: list[float] = field(default_factory=list)   # server CPU seconds of each warm visit
@@ -159,24 +160,32 @@ class Server:
 
 
 def measure(browser, trees: dict[str, Path], db: Path | None, label: str, page_name: str, path: str,
-            warm: int, flip: bool, floor: Path | None = None) -> list[Row]:
-    """One page on every tree: a fresh server each, the cold visits, then the warm visits
-    alternating between the trees (which tree goes first flips from page to page)."""
+            warm: int, flip: bool, floor: Path | None = None, cold: int = 1) -> list[Row]:
+    """One page on every tree: `cold` times a fresh server each and its first visit in a fresh
+    browser context, then, on the last servers, the warm visits alternating between the trees
+    (which tree goes first flips from page to page)."""
     names = list(trees)[::-1] if flip else list(trees)
     rows = {n: Row(label, page_name, n) for n in names}
     servers, contexts, tabs = {}, {}, {}
     try:
-        for n in names:
-            servers[n] = Server(trees[n], db, floor)
-        for n in names:
-            contexts[n] = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
-            tabs[n] = contexts[n].new_page()
-            try:
-                rows[n].cold, err = visit(tabs[n], servers[n].url + path, floor is None)
-                if err:
-                    rows[n].errors.append(f"cold: {err}")
-            except Exception as exc:  # noqa: BLE001 - a page that never draws is reported, the bench goes on
-                rows[n].errors.append(f"cold: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+        for start in range(cold):
+            for n in names:
+                if start:
+                    contexts.pop(n).close()
+                    servers.pop(n).stop()
+                servers[n] = Server(trees[n], db, floor)
+            for n in names:
+                contexts[n] = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
+                tabs[n] = contexts[n].new_page()
+                if rows[n].errors:
+                    continue
+                try:
+                    seconds, err = visit(tabs[n], servers[n].url + path, floor is None)
+                    rows[n].colds.append(seconds)
+                    if err:
+                        rows[n].errors.append(f"cold: {err}")
+                except Exception as exc:  # noqa: BLE001 - a page that never draws is reported, the bench goes on
+                    rows[n].errors.append(f"cold: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
         for _ in range(warm):
             for n in names:
                 if rows[n].errors:
@@ -226,15 +235,18 @@ def _s(x: float | None, goal: float | None = None) -> str:
     return f"{x:>7.2f}{'!' if goal is not None and x > goal else ' '}"
 
 
-def report(rows: list[Row], trees: list[str], warm: int) -> None:
+def report(rows: list[Row], trees: list[str], warm: int, cold: int) -> None:
     print()
     compare = len(trees) == 2
-    head = f"{'database':<10}{'page':<18}{'tree':<10}{'cold s':>8}{'warm s':>9}{'min':>8}{'max':>8}{'cpu s':>8}{'move s':>8}{'srv MB':>8}"
+    head = (f"{'database':<10}{'page':<18}{'tree':<10}{'cold s':>8}{'max':>8}{'warm s':>9}{'min':>8}{'max':>8}"
+            f"{'cpu s':>8}{'move s':>8}{'srv MB':>8}")
     print(head + (f"{'warm/' + trees[1]:>12}{'cpu/' + trees[1]:>12}" if compare else "") + "  status")
     by_key = {(r.database, r.page, r.tree): r for r in rows}
     for r in rows:
         w = statistics.median(r.warm) if r.warm else None
-        line = (f"{r.database:<10}{r.page:<18}{r.tree:<10}{_s(r.cold, None if r.page == FLOOR else GOAL_COLD)}"
+        cold = statistics.median(r.colds) if r.colds else None
+        line = (f"{r.database:<10}{r.page:<18}{r.tree:<10}{_s(cold, None if r.page == FLOOR else GOAL_COLD)}"
+                f"{_s(max(r.colds) if r.colds else None)}"
                 f"{_s(w, None if r.page == FLOOR else GOAL_WARM)}{_s(min(r.warm) if r.warm else None)}"
                 f"{_s(max(r.warm) if r.warm else None)}{_s(statistics.median(r.cpu) if r.cpu else None)}"
                 f"{_s(statistics.median(r.moves) if r.moves else None)}{r.rss_mb or 0:>8.0f}")
@@ -244,7 +256,8 @@ def report(rows: list[Row], trees: list[str], warm: int) -> None:
                 ratio = statistics.median(mine) / statistics.median(theirs) if mine and theirs and r.tree != trees[1] else None
                 line += f"{ratio:>12.2f}" if ratio else f"{'':>12}"
         print(line + "  " + ("; ".join(dict.fromkeys(r.errors)) if r.errors else "ok"))
-    print(f"goals: warm <= {GOAL_WARM:g} s, cold <= {GOAL_COLD:g} s ('!' marks a miss); warm = median of {warm} visits;"
+    print(f"goals: warm <= {GOAL_WARM:g} s, cold <= {GOAL_COLD:g} s ('!' marks a miss); cold = median (and max) of"
+          f" {cold} first visits, each after a fresh server start; warm = median of {warm} visits;"
           f" cpu s = median CPU time the server spent on a warm visit (user + system, steady under load);"
           f" move s = median of {warm} moves to the page within the app (from the About page, one session);"
           f" srv MB = the server's resident memory after the visits; log-in off")
@@ -256,6 +269,7 @@ def main() -> None:
     parser.add_argument("--national", metavar="PATH", help="national-scale database (built there if missing)")
     parser.add_argument("--skip-national", action="store_true", help="the demo only")
     parser.add_argument("--warm", type=int, default=5, help="warm visits per page (median shown)")
+    parser.add_argument("--cold", type=int, default=3, help="server starts per page, a first visit each (median shown)")
     parser.add_argument("--pages", help="comma-separated subset of: " + ",".join(PAGES))
     parser.add_argument("--compare", metavar="REF", help="also measure the tree of this git ref, alternately")
     args = parser.parse_args()
@@ -287,19 +301,20 @@ def main() -> None:
             try:
                 flip = False
                 for label, db in dbs.items():
-                    rows += measure(browser, {"-": ROOT}, None, label, FLOOR, "/", args.warm, False, floor)
+                    rows += measure(browser, {"-": ROOT}, None, label, FLOOR, "/", args.warm, False, floor, args.cold)
                     for name in chosen:
-                        new = measure(browser, trees, db, label, name, PAGES[name], args.warm, flip)
+                        new = measure(browser, trees, db, label, name, PAGES[name], args.warm, flip, cold=args.cold)
                         flip = not flip
                         for r in new:
                             w = f"{statistics.median(r.warm):.2f}" if r.warm else "–"
-                            print(f"  {label:<9}{name:<10}{r.tree:<10} cold {_s(r.cold)} warm {w:>6}"
+                            c = f"{statistics.median(r.colds):.2f}" if r.colds else "–"
+                            print(f"  {label:<9}{name:<10}{r.tree:<10} cold {c:>6} warm {w:>6}"
                                   f"  {'; '.join(r.errors)}", flush=True)
                         rows += new
             finally:
                 browser.close()
         load = os.getloadavg()
-        report(rows, list(trees), args.warm)
+        report(rows, list(trees), args.warm, args.cold)
         print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
 
 

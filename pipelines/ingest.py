@@ -47,19 +47,20 @@ class FileReport:
 
 def check_upload(content: bytes, name: str, *, scope_province: str | None = None,
                  today: dt.date | None = None, on_phase: Callable[[str], None] | None = None,
-                 parts: int = 1) -> tuple[pd.DataFrame | None, list[Problem], int]:
+                 parts: int = 1, small_here: bool = False) -> tuple[pd.DataFrame | None, list[Problem], int]:
     """Validate a file without touching the store: (rows ready to load or None, problems, total).
 
     `on_phase` hears "check" once the file is read. Task-update rows carry attrs["kind"] == "tasks".
     With `parts` > 1, a large plain CSV is first checked in that many parts at once (pipelines.parts);
-    a file that does not pass that way is checked whole, as any other."""
+    a file that does not pass that way is checked whole, as any other. With `small_here`, a small CSV
+    is read in this process rather than in a worker (read.read_upload)."""
     ctx = Context(catalogue(), today or settings_today(), scope_province)
     if parts > 1 and (rows := check_in_parts(content, name, scope_province, ctx.today, parts)) is not None:
         if on_phase is not None:
             on_phase("check")
         return rows, [], 0
     try:
-        table = read_upload(content, name)  # unchecked
+        table = read_upload(content, name, small_here=small_here)  # unchecked
         if on_phase is not None:
             on_phase("check")
         if task_updates.is_task_file(list(table.frame.columns)):

@@ -19,13 +19,12 @@ import datetime as dt
 import logging
 import os
 import unicodedata
-from multiprocessing import reduction
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from pipelines import layout, read_worker
+from pipelines import layout
 from pipelines.problems import UploadError
 from pipelines.settings import settings
 
@@ -96,6 +95,8 @@ class Part:
             raise
 
     def __reduce__(self):  # pickled while a worker starts: the descriptor goes with it
+        from multiprocessing import reduction  # as read_worker: imported by the reads that use workers
+
         return _read_part, (reduction.DupFd(self.fd),)
 
     def close(self) -> None:
@@ -136,6 +137,8 @@ def check_in_parts(content: bytes, name: str, scope_province: str | None, today:
 
     if size_problem(len(content)) is not None or (cuts := cut(content, parts)) is None:
         return None
+    from pipelines import read_worker  # multiprocessing (20 ms): imported by the reads that use it
+
     header_row, pieces = cuts
     limits, shared = settings(), []
     try:

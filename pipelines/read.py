@@ -28,9 +28,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from pipelines import layout, read_worker
+from pipelines import layout
 from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
 from pipelines.settings import settings
+from pipelines.sniff import is_workbook, needs_worker
 
 # The parsers of workbooks and of legacy code pages are imported where a worker parses (the fork
 # server preloads them, read_worker.PRELOAD), not by every process that sends it a file.
@@ -83,11 +84,15 @@ class _Sheet:
     rows: range
 
 
-def read_upload(content: bytes, name: str) -> RawTable:
+def read_upload(content: bytes, name: str, *, small_here: bool = False) -> RawTable:
     """Decode and parse one uploaded file (CSV, TSV, XLSX or XLS) in a worker process bounded in
-    time and memory (NQ72_READ_SECONDS, NQ72_READ_MEMORY_MB)."""
+    time and memory (NQ72_READ_SECONDS, NQ72_READ_MEMORY_MB). With `small_here` (the CLI), a small
+    CSV is parsed in this process instead (sniff.needs_worker)."""
     if (too_big := size_problem(len(content))) is not None:
         raise UploadError([too_big])
+    if small_here and not needs_worker(content[:8], len(content)):
+        return parse_upload(content, name)
+    from pipelines import read_worker  # multiprocessing (20 ms): imported by the reads that use it
     limits = settings()
     return read_worker.run(parse_upload, content, name, seconds=limits.read_seconds,
                            memory_mb=limits.read_memory_mb).result()
@@ -97,7 +102,7 @@ def parse_upload(content: bytes, name: str) -> RawTable:
     """Decode and parse in this process, without bounds: read_upload runs it in a worker."""
     if not content or (len(content) < 65536 and not content.strip()):
         raise UploadError([file_problem("read_empty")])
-    if content[:4] == b"PK\x03\x04" or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if is_workbook(content):
         return _finish(_read_excel(content, name), controls=True, lengths=True, unseen=True)
     text, encoding = decode(content)
     start, line, delimiter = find_csv_header(text)

@@ -40,7 +40,7 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
            scope_province: str | None = None, today: dt.date | None = None,
            received_at: dt.datetime | None = None, synthetic: bool = False,
            start_quality: bool = True, on_phase: Callable[[str], None] | None = None,
-           accept_warnings: bool = False, parts: int = 1) -> FileReport:
+           accept_warnings: bool = False, parts: int = 1, small_here: bool = False) -> FileReport:
     """Check one file and, unless dry_run, load it as one submission (all or nothing), audited.
     A file with warnings (jumps) is held, status "warnings", unless `accept_warnings`.
 
@@ -48,7 +48,8 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
     file is always checked against the uploader's own province. `on_phase` hears "read", "check" and "load"
     as each begins (the Upload page shows them; a 60 MB file takes a while). `parts` > 1 checks a
     large plain CSV in that many worker processes at once (pipelines.parts): the CLI's files, not the
-    server's uploads, whose one reading worker per upload is what bounds the server's memory."""
+    server's uploads, whose one reading worker per upload is what bounds the server's memory.
+    `small_here` reads a small CSV in this process (the CLI's again: read_worker.needs_worker)."""
     phase = on_phase or (lambda _: None)
     sha = hashlib.sha256(content).hexdigest()
     try:
@@ -67,7 +68,7 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
         return FileReport(name, "unchanged", rows=found[1], submission_id=found[0], dry_run=True, sha256=sha)
     phase("read")
     rows, problems, total = check_upload(content, name, scope_province=scope, today=today, on_phase=phase,
-                                          parts=parts)  # outside any lock
+                                          parts=parts, small_here=small_here)  # outside any lock
     if rows is None:
         return reject(store, name, actor, problems, total, sha, dry_run)
     tasks = rows.attrs.get("kind") == "tasks"
@@ -77,10 +78,10 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
         except Refused as why:
             return refuse(store, name, actor, why, sha, dry_run)
     day, jumps, waiting = today or settings_today(), [], []
-    if not tasks:
-        jumps = foresee(store, rows, actor, day, corrections=False)[0]
-    if not tasks and (dry_run or (jumps and not accept_warnings)):  # said only by a check or a held file;
-        waiting = foresee(store, rows, actor, day, jumps=False)[1]  # a load splits them in its transaction
+    if not tasks:  # the corrections that would wait are said only by a check or a held file; a load
+        jumps, waiting = foresee(store, rows, actor, day, corrections=dry_run)  # splits them in its transaction
+    if not tasks and not dry_run and jumps and not accept_warnings:
+        waiting = foresee(store, rows, actor, day, jumps=False)[1]
     if jumps and not accept_warnings:
         return hold(store, name, actor, jumps, rows, sha, dry_run, waiting)
     if dry_run:
