@@ -244,8 +244,8 @@ def report(rows: list[Row], trees: list[str], warm: int, cold: int) -> None:
     by_key = {(r.database, r.page, r.tree): r for r in rows}
     for r in rows:
         w = statistics.median(r.warm) if r.warm else None
-        cold = statistics.median(r.colds) if r.colds else None
-        line = (f"{r.database:<10}{r.page:<18}{r.tree:<10}{_s(cold, None if r.page == FLOOR else GOAL_COLD)}"
+        first = statistics.median(r.colds) if r.colds else None
+        line = (f"{r.database:<10}{r.page:<18}{r.tree:<10}{_s(first, None if r.page == FLOOR else GOAL_COLD)}"
                 f"{_s(max(r.colds) if r.colds else None)}"
                 f"{_s(w, None if r.page == FLOOR else GOAL_WARM)}{_s(min(r.warm) if r.warm else None)}"
                 f"{_s(max(r.warm) if r.warm else None)}{_s(statistics.median(r.cpu) if r.cpu else None)}"
