@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def ingest(files, db, province, user, dry_run, accept_warnings, as_json, lang) -
     file is accepted, unchanged or pending, 1 when any is rejected or held."""
     from pipelines.sniff import needs_worker
 
-    if any(needs_worker(_head(path), os.path.getsize(path)) for path in files):
+    if any(_needs_worker(path, needs_worker) for path in files):
         from pipelines.read_worker import start_server
 
         start_server()  # the process that reads the files gets ready while this one imports what it needs
@@ -99,9 +100,13 @@ def _submit_path(target, path: str, actor, province: str | None, dry_run: bool, 
                   accept_warnings=accept_warnings, parts=_cores(), small_here=True)
 
 
-def _head(path: str) -> bytes:
+def _needs_worker(path: str, needs_worker) -> bool:
+    """Whether the file needs a reading worker (pipelines.sniff), from its first bytes and size. A
+    pipe (`nq72 ingest <(iconv ...)`) cannot be read twice nor sized beforehand: assumed to need one."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        return True
     with open(path, "rb") as f:
-        return f.read(8)
+        return needs_worker(f.read(8), os.fstat(f.fileno()).st_size)
 
 
 def _cores() -> int:

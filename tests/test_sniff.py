@@ -3,6 +3,8 @@ what that gives back is exactly what the worker gives back, for office files and
 workbooks and larger files still go to a worker, and the server (submit without small_here) always
 sends every file to one."""
 import io
+import os
+import threading
 
 import openpyxl
 import pandas as pd
@@ -130,3 +132,16 @@ def test_nq72_ingest_starts_the_reading_workers_for_a_workbook(tmp_path, db_path
     r = CliRunner().invoke(main, ["ingest", str(book), "--db", str(db_path)], catch_exceptions=False)
     assert r.exit_code == 0 and "book.xlsx: đã nạp 2 dòng" in r.output
     assert started == [True] and worker_reads == ["book.xlsx"]
+
+
+@pytest.mark.timeout(60)  # a pipe read twice waits for a writer that has gone
+def test_nq72_ingest_reads_a_pipe_whole(tmp_path, db_path):
+    """`nq72 ingest <(iconv ...)`: a pipe is neither sized nor sniffed beforehand (that would eat its
+    first bytes), and is read once, whole."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(csv_bytes(GOOD)))
+    writer.start()
+    r = CliRunner().invoke(main, ["ingest", str(fifo), "--db", str(db_path)], catch_exceptions=False)
+    writer.join(timeout=30)
+    assert r.exit_code == 0 and "pipe.csv: đã nạp 2 dòng" in r.output, r.output
