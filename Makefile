@@ -19,17 +19,21 @@ test: install-test chromium lint
 lint: install-test
 	$(BIN)/ruff check .
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed $(VENV)/.compiled
+install-test: $(VENV)/.installed-test $(VENV)/.compiled
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The project's own modules are compiled once here, as pip compiles the libraries it installs: where
-# Python may not write bytecode (PYTHONDONTWRITEBYTECODE, a read-only checkout) every `nq72` command
-# and the server would otherwise compile them again at each start (~0.05 s).
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e .
+	touch $@
+
+# The project's own modules are compiled here, as pip compiles the libraries it installs, and again
+# after a pull changes them: where Python may not write bytecode (PYTHONDONTWRITEBYTECODE, a
+# read-only checkout) every `nq72` command and the server would otherwise compile them at each start.
+SOURCES := $(shell find dashboard indicators pipelines data bench -name '*.py' 2>/dev/null)
+$(VENV)/.compiled: $(SOURCES) | $(VENV)/.installed
 	$(BIN)/python -m compileall -q -x '/\.' dashboard indicators pipelines data bench > /dev/null
 	touch $@
 
