@@ -273,6 +273,8 @@ def main() -> None:
     parser.add_argument("--pages", help="comma-separated subset of: " + ",".join(PAGES))
     parser.add_argument("--compare", metavar="REF", help="also measure the tree of this git ref, alternately")
     args = parser.parse_args()
+    if args.cold < 1 or args.warm < 0:
+        parser.error("--cold must be at least 1 and --warm at least 0")
     chosen = args.pages.split(",") if args.pages else list(PAGES)
     if unknown := set(chosen) - set(PAGES):
         parser.error(f"unknown pages: {', '.join(sorted(unknown))}")

@@ -73,10 +73,11 @@ DRAWN = """() => {
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
     .every(c => c.querySelector('.js-plotly-plot .main-svg'));
 }"""
-# A move within the app whose run has not started by then is loaded afresh instead. Now and then
-# Streamlit does not take up a move at all (1 of 26 moves in a test); a start took
-# 0.11 s (median), 0.32 s (p95) and 0.43 s at most over the 72 moves of an export of all 34
-# provinces with 3 tabs on 2 cores. Waiting 30 s for it had cost one province's export 42 s instead of 12.
+# A move within the app whose run has not started by then is loaded afresh instead, with an export
+# token of its own (_open: a late start uses up the move's). Now and then Streamlit does not take up
+# a move at all (1 of 26 moves in a test); a start took 0.11 s (median), 0.32 s (p95) and 0.43 s at
+# most over the 72 moves of an export of all 34 provinces with 3 tabs on 2 cores. Waiting 30 s for
+# it had cost one province's export 42 s instead of 12.
 MOVE_MS = 5_000
 HAS_APP = """() => !!document.querySelector('[data-testid="stApp"]')"""
 # Before moving a loaded app to its next view: true once Streamlit has run the script for it (seen
@@ -211,10 +212,13 @@ def plan(base: str, period: str, provinces: list[str], pages: list[str], lang: s
     return shots
 
 
-async def _open(page, url: str, timeout_ms: int) -> bool:
+async def _open(page, url: str, timeout_ms: int, afresh: Callable[[], str] | None = None) -> bool:
     """Show `url` in the tab and wait until it is drawn: moved to within the app the tab already
     holds (Streamlit's own history navigation: the same session, none of its scripts loaded and
-    run again, a third of a small page's cost), or loaded afresh in a new tab. True if moved."""
+    run again, a third of a small page's cost), or loaded afresh in a new tab. True if moved.
+
+    A move that has not started in MOVE_MS is loaded afresh at `afresh()` when given: the same view
+    with an export token of its own. The move may still start late and use up the token of `url`."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout  # lazy, as in _run
 
     here, there = urlparse(page.url), urlparse(url)
@@ -231,6 +235,7 @@ async def _open(page, url: str, timeout_ms: int) -> bool:
                 state = None
             LOG.warning("the move to %s did not start a run in %d s (script state %s); loading it afresh",
                         redact(url), min(timeout_ms, MOVE_MS) // 1000, state)
+            url = afresh() if afresh is not None else url
         else:
             await page.wait_for_function(f"() => window.__nq72_ran && ({DRAWN})()", timeout=timeout_ms, polling=100)
             return True
@@ -239,11 +244,13 @@ async def _open(page, url: str, timeout_ms: int) -> bool:
     return False
 
 
-async def _capture(page, url: str, formats: set[str], timeout_ms: int = 90_000, sheet: Sheet = Sheet()) -> dict[str, bytes]:
+async def _capture(page, url: str, formats: set[str], timeout_ms: int = 90_000, sheet: Sheet = Sheet(),
+                   afresh: Callable[[], str] | None = None) -> dict[str, bytes]:
     """Load a URL in a tab as wide as the sheet's printed area, wait until it is drawn, refuse a
-    page unfit to file, and return its full-page PNG and/or its A4 PDF (no header yet: _stamp)."""
+    page unfit to file, and return its full-page PNG and/or its A4 PDF (no header yet: _stamp).
+    `afresh`: the URL again with a new export token, should the tab have to load it afresh (_open)."""
     await page.set_viewport_size({"width": sheet.width, "height": HEIGHT})
-    await _open(page, url, timeout_ms)
+    await _open(page, url, timeout_ms, afresh)
     failed = await page.evaluate(FAILED, "print=1" in url)
     if failed and failed[0] == "login":
         raise LoginRequired(f"{redact(url)} drew the log-in form, not the page: the server has log-in on "
@@ -436,7 +443,8 @@ async def _run(shots: list[Shot], formats: set[str], covers: dict[Path, tuple[tu
         async def one(shot: Shot) -> None:
             tab = await tabs.get()
             try:  # a token is made as the tab is free, so its two minutes start when it is used
-                files = await _capture(tab, sign(shot.url) if sign else shot.url, formats, sheet=sheet_for(shot.page))
+                files = await _capture(tab, sign(shot.url) if sign else shot.url, formats, sheet=sheet_for(shot.page),
+                                       afresh=(lambda: sign(shot.url)) if sign else None)
             except Exception as exc:  # noqa: BLE001 - one page failing must not stop the others
                 why = redact(str(exc))
                 result.failures.append((shot.folder.name, shot.page, why.splitlines()[0][:300]))

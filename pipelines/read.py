@@ -31,7 +31,7 @@ import pyarrow.csv as pacsv
 from pipelines import layout
 from pipelines.problems import MAX_PROBLEMS, Problem, UploadError, file_problem
 from pipelines.settings import settings
-from pipelines.sniff import is_workbook, needs_worker
+from pipelines.sniff import is_workbook, small_enough_here
 
 # The parsers of workbooks and of legacy code pages are imported where a worker parses (the fork
 # server preloads them, read_worker.PRELOAD), not by every process that sends it a file.
@@ -87,10 +87,10 @@ class _Sheet:
 def read_upload(content: bytes, name: str, *, small_here: bool = False) -> RawTable:
     """Decode and parse one uploaded file (CSV, TSV, XLSX or XLS) in a worker process bounded in
     time and memory (NQ72_READ_SECONDS, NQ72_READ_MEMORY_MB). With `small_here` (the CLI), a small
-    CSV is parsed in this process instead (sniff.needs_worker)."""
+    CSV is parsed in this process instead (sniff.small_enough_here)."""
     if (too_big := size_problem(len(content))) is not None:
         raise UploadError([too_big])
-    if small_here and not needs_worker(content[:8], len(content)):
+    if small_here and small_enough_here(content):
         return parse_upload(content, name)
     from pipelines import read_worker  # multiprocessing (20 ms): imported by the reads that use it
     limits = settings()

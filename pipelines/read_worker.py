@@ -27,7 +27,7 @@ from pipelines.problems import Problem, UploadError, file_problem
 LOG = logging.getLogger("nq72")
 # Imported once by the fork server so that no worker pays for them: the readers, and what pandas,
 # Arrow, calamine and the codecs import on first use; read_server first, before Arrow; read_warm last.
-PRELOAD = ["pipelines.read_server", "pipelines.read", "pipelines.xlsx", "python_calamine", "charset_normalizer",
+PRELOAD = ["pipelines.read_server", "pipelines.read", "pipelines.read_worker", "pipelines.xlsx", "python_calamine", "charset_normalizer",
            "pyarrow.pandas_compat", "pyarrow.vendored.version",
            "encodings.cp437", "encodings.cp1252", "encodings.cp1258", "encodings.utf_16", "pipelines.read_warm"]
 # A worker that fails this close to its address-space cap failed for want of memory.

@@ -98,6 +98,17 @@ def test_what_must_still_be_read_in_a_worker():
     assert sniff.needs_worker(b"indicato", sniff.SMALL_CSV_BYTES + 1)
 
 
+def test_a_small_csv_that_would_pad_into_millions_of_cells_goes_to_a_worker(worker_reads):
+    """64 KB: a 760-field header over 32,000 one-field lines, which a parser pads to 24 million
+    cells (3 s and 300 MB). Read in a worker, bounded in time and memory, with the worker's answer."""
+    wide = b"indicator,area_code,period,value" + b"," * 756 + b"\n" + b"x\n" * 32_000
+    assert len(wide) <= sniff.SMALL_CSV_BYTES and not sniff.small_enough_here(wide)
+    assert sniff.small_enough_here(SMALL["office-cp1258.csv"]) and sniff.small_enough_here(b"\n" * 65_536)
+    here = check_upload(wide, "wide.csv", today=TODAY, small_here=True)
+    assert worker_reads == ["wide.csv"] and here[0] is None
+    assert here[1] == check_upload(wide, "wide.csv", today=TODAY)[1]
+
+
 def test_a_small_workbook_and_a_larger_csv_go_to_a_worker_even_from_the_cli(worker_reads):
     book = workbook(GOOD)
     rows, problems, _ = check_upload(book, "small.xlsx", today=TODAY, small_here=True)
