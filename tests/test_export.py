@@ -115,8 +115,8 @@ def test_one_tab_moves_from_view_to_view_and_each_file_shows_its_own(fixture_db,
 
     moves, original = [], exporter._open
 
-    async def spy(page, url, timeout_ms):
-        moves.append(await original(page, url, timeout_ms))
+    async def spy(page, url, timeout_ms, afresh=None):
+        moves.append(await original(page, url, timeout_ms, afresh))
         return moves[-1]
     monkeypatch.setattr(exporter, "_open", spy)
     # Page after page (province, stations, province, ...), then province after province on one page.
