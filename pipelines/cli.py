@@ -45,9 +45,7 @@ def ingest(files, db, province, user, dry_run, accept_warnings, as_json, lang) -
     nothing loaded) unless --accept-warnings. An uploader's changed value for a closed period waits
     for an admin (`nq72 corrections`); a file of only such values is "pending". Exit 0 when every
     file is accepted, unchanged or pending, 1 when any is rejected or held."""
-    from pipelines.sniff import needs_worker
-
-    if any(_needs_worker(path, needs_worker) for path in files):
+    if any(_needs_worker(path) for path in files):
         from pipelines.read_worker import start_server
 
         start_server()  # the process that reads the files gets ready while this one imports what it needs
@@ -100,9 +98,11 @@ def _submit_path(target, path: str, actor, province: str | None, dry_run: bool, 
                   accept_warnings=accept_warnings, parts=_cores(), small_here=True)
 
 
-def _needs_worker(path: str, needs_worker) -> bool:
+def _needs_worker(path: str) -> bool:
     """Whether the file needs a reading worker (pipelines.sniff), from its first bytes and size. A
     pipe (`nq72 ingest <(iconv ...)`) cannot be read twice nor sized beforehand: assumed to need one."""
+    from pipelines.sniff import needs_worker
+
     if not stat.S_ISREG(os.stat(path).st_mode):
         return True
     with open(path, "rb") as f:

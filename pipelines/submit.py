@@ -49,7 +49,7 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
     as each begins (the Upload page shows them; a 60 MB file takes a while). `parts` > 1 checks a
     large plain CSV in that many worker processes at once (pipelines.parts): the CLI's files, not the
     server's uploads, whose one reading worker per upload is what bounds the server's memory.
-    `small_here` reads a small CSV in this process (the CLI's again: read_worker.needs_worker)."""
+    `small_here` reads a small CSV in this process (the CLI's again: sniff.small_enough_here)."""
     phase = on_phase or (lambda _: None)
     sha = hashlib.sha256(content).hexdigest()
     try:

@@ -8,6 +8,7 @@ import os
 import unicodedata
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from pipelines import store
@@ -40,6 +41,16 @@ def csv_bytes(rows: list[list[object]], delimiter: str = ",", encoding: str = "u
     csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     text = buf.getvalue()
     return to_cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    """A one-sheet workbook as openpyxl writes it, the rows from A1."""
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
 
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}

@@ -2,11 +2,10 @@
 import io
 import zipfile
 
-import openpyxl
 import pytest
 
 from pipelines.ingest import check_upload
-from tests.conftest import HEADER, TODAY, csv_bytes
+from tests.conftest import HEADER, TODAY, csv_bytes, xlsx_bytes
 
 ROWS = [HEADER, ["insurance_coverage", "66", "2025-12", "94.7"], ["life_expectancy", "01", "2024", "76.1"]]
 
@@ -60,17 +59,10 @@ def test_header_with_diacritics_and_spaces():
     assert got["area_code"][0] == "01"
 
 
-def _xlsx(rows) -> bytes:
-    wb = openpyxl.Workbook()
-    for r in rows:
-        wb.active.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_xlsx_with_numbers_and_text_codes():
-    content = _xlsx([HEADER, ["insurance_coverage", "01", "2025-12", 94.7], ["life_expectancy", 1, 2024, 76.1],
+    content = xlsx_bytes([HEADER, ["insurance_coverage", "01", "2025-12", 94.7], ["life_expectancy", 1, 2024, 76.1],
                      [None, None, None, None]])
     got = ok(content, "f.xlsx")
     assert list(got["area_code"]) == ["01", "01"] and list(got["period"]) == ["2025-12", "2024"]
@@ -78,7 +70,7 @@ def test_xlsx_with_numbers_and_text_codes():
 
 
 def test_xlsx_rows_are_numbered_like_the_sheet():
-    content = _xlsx([HEADER, ["insurance_coverage", "01", "2025-12", 94.7], ["insurance_coverage", "01", "2025-11", 120]])
+    content = xlsx_bytes([HEADER, ["insurance_coverage", "01", "2025-12", 94.7], ["insurance_coverage", "01", "2025-11", 120]])
     problems = rejected(content, "f.xlsx")
     assert [(p.row, p.column) for p in problems] == [(3, "value")]
 

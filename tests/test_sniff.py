@@ -2,11 +2,9 @@
 what that gives back is exactly what the worker gives back, for office files and broken ones alike;
 workbooks and larger files still go to a worker, and the server (submit without small_here) always
 sends every file to one."""
-import io
 import os
 import threading
 
-import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -14,7 +12,7 @@ from click.testing import CliRunner
 from pipelines import read_worker, sniff
 from pipelines.cli import main
 from pipelines.ingest import check_upload
-from tests.conftest import HEADER, TODAY, csv_bytes, to_cp1258
+from tests.conftest import HEADER, TODAY, csv_bytes, to_cp1258, xlsx_bytes
 
 OFFICE = ("BÁO CÁO CHỈ TIÊU NGHỊ QUYẾT 72;;;;\r\nSở Y tế Đắk Lắk\r\n;;;;\r\n"
           "Chỉ tiêu;Mã ĐVHC;Kỳ báo cáo;Giá trị;Ghi chú\r\n"
@@ -59,15 +57,6 @@ def worker_reads(monkeypatch) -> list[str]:
     return names
 
 
-def workbook(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
-
-
 @pytest.mark.parametrize("name", SMALL)
 def test_a_small_csv_read_here_is_checked_exactly_as_a_worker_checks_it(name, worker_reads):
     content = SMALL[name]
@@ -89,7 +78,7 @@ def test_a_small_csv_read_here_is_checked_exactly_as_a_worker_checks_it(name, wo
 
 def test_what_must_still_be_read_in_a_worker():
     small_csv = csv_bytes(GOOD)
-    book = workbook(GOOD)
+    book = xlsx_bytes(GOOD)
     assert len(book) < sniff.SMALL_CSV_BYTES
     assert not sniff.needs_worker(small_csv[:8], len(small_csv))
     assert sniff.needs_worker(book[:8], len(book))  # a few kB of zip can unpack into gigabytes
@@ -110,7 +99,7 @@ def test_a_small_csv_that_would_pad_into_millions_of_cells_goes_to_a_worker(work
 
 
 def test_a_small_workbook_and_a_larger_csv_go_to_a_worker_even_from_the_cli(worker_reads):
-    book = workbook(GOOD)
+    book = xlsx_bytes(GOOD)
     rows, problems, _ = check_upload(book, "small.xlsx", today=TODAY, small_here=True)
     assert problems == [] and len(rows) == 2
     larger = csv_bytes([HEADER] + [["immunization_coverage", f"{10000 + i}", "2025-12", "97.2"]
@@ -139,7 +128,7 @@ def test_nq72_ingest_starts_the_reading_workers_for_a_workbook(tmp_path, db_path
     start = read_worker.start_server
     monkeypatch.setattr(read_worker, "start_server", lambda: started.append(True) or start())
     book = tmp_path / "book.xlsx"
-    book.write_bytes(workbook(GOOD))
+    book.write_bytes(xlsx_bytes(GOOD))
     r = CliRunner().invoke(main, ["ingest", str(book), "--db", str(db_path)], catch_exceptions=False)
     assert r.exit_code == 0 and "book.xlsx: đã nạp 2 dòng" in r.output
     assert started == [True] and worker_reads == ["book.xlsx"]
