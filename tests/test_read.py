@@ -59,8 +59,6 @@ def test_header_with_diacritics_and_spaces():
     assert got["area_code"][0] == "01"
 
 
-
-
 def test_xlsx_with_numbers_and_text_codes():
     content = xlsx_bytes([HEADER, ["insurance_coverage", "01", "2025-12", 94.7], ["life_expectancy", 1, 2024, 76.1],
                      [None, None, None, None]])
