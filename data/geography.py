@@ -72,6 +72,14 @@ def _communes_db() -> Path:
 
 
 @lru_cache(maxsize=1)
+def _commune_provinces() -> list[tuple[str, str]]:
+    """(commune code, province code) of every commune, straight from SQLite: every upload's checks
+    need only these, and building the whole table as a frame cost a one-row ingest 0.02 s."""
+    with sqlite3.connect(f"file:{_communes_db()}?mode=ro", uri=True) as conn:
+        return conn.execute("select wardCode, provinceCode from admin_units order by wardCode").fetchall()
+
+
+@lru_cache(maxsize=1)
 def communes() -> pd.DataFrame:
     """code (5 digits), name, short name, type, province_code, lat, lon."""
     with sqlite3.connect(f"file:{_communes_db()}?mode=ro", uri=True) as conn:
@@ -206,16 +214,15 @@ def _province_codes() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def commune_province() -> dict[str, str]:
     """Commune code -> province code."""
-    c = communes()
-    return dict(zip(c["code"].tolist(), c["province_code"].tolist()))  # lists: 8x faster than Arrow cells one by one
+    return dict(_commune_provinces())
 
 
 @lru_cache(maxsize=1)
 def area_info() -> tuple[dict[str, str], dict[str, str]]:
     """(area code -> level, area code -> province code) for every province and commune."""
-    a = areas()
-    codes = a["code"].tolist()  # lists: 8x faster than iterating Arrow cells one by one
-    return dict(zip(codes, a["level"].tolist())), dict(zip(codes, a["province_code"].tolist()))
+    codes = provinces()["code"].tolist()
+    level = dict.fromkeys(codes, "province") | {code: "commune" for code, _ in _commune_provinces()}
+    return level, dict(zip(codes, codes)) | commune_province()
 
 
 def province_name(code: str) -> str:
