@@ -2,9 +2,10 @@
 import ast
 from pathlib import Path
 
+import msgspec
 import pytest
 import yaml
-from pydantic import ValidationError
+from msgspec import ValidationError
 
 from indicators.catalogue import CATALOGUE_FILE, Catalogue, catalogue, load_catalogue
 
@@ -72,7 +73,7 @@ def test_malformed_catalogue_is_refused(tmp_path):
     data["indicators"][0]["targets"] = [{"scope": "national", "year": 2030, "comparison": ">",
                                          "source": {"document": "NQ72", "section": "x", "quote": "y"}}]
     with pytest.raises(ValidationError):
-        Catalogue.model_validate(data)
+        msgspec.convert(data, Catalogue)
 
 
 @pytest.mark.parametrize("package", ["indicators", "pipelines", "data"])

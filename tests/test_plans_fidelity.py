@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from pydantic import ValidationError
+from msgspec import ValidationError
 from streamlit.testing.v1 import AppTest
 
 from dashboard import views

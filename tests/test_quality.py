@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import msgspec
 import numpy as np
 import pandas as pd
 import pytest
@@ -35,7 +36,7 @@ def mini_catalogue() -> Catalogue:
     full = catalogue()
     return Catalogue(documents=full.documents, readings=full.readings,
                      indicators=(full["insurance_coverage"], full["doctors_per_station"],
-                                 full["commune_insured_visit_share"].model_copy(update={"expected_levels": ("province",)})))
+                                 msgspec.structs.replace(full["commune_insured_visit_share"], expected_levels=("province",))))
 
 
 def clean_values() -> pd.DataFrame:

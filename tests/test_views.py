@@ -3,6 +3,7 @@ unit, the default period and the count of provinces that reported it, texts in b
 import re
 from pathlib import Path
 
+import msgspec
 import pandas as pd
 import pytest
 
@@ -67,7 +68,7 @@ def test_projection_and_statuses_read_as_words():
 
 
 def test_lower_is_better_distance_is_above_the_target():
-    lower = Indicator.model_validate({**COVERAGE.model_dump(), "code": "smoking", "direction": "lower"})
+    lower = msgspec.convert({**msgspec.to_builtins(COVERAGE), "code": "smoking", "direction": "lower"}, Indicator)
     tg = lower.targets[0]
     a = Assessment("on_track", 95.0, 2026, latest=(2026.5, 97.5))
     assert views.milestones_table(lower, [(tg, a)], STATUS, "vi")["Còn cách"].tolist() == ["2,5 điểm %"]

@@ -5,8 +5,8 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
+import msgspec
 import yaml
-from pydantic import BaseModel, ConfigDict
 
 from indicators.periods import is_closed, shift_month
 from pipelines.settings import settings
@@ -14,11 +14,11 @@ from pipelines.settings import settings
 CONFIG_FILE = Path(__file__).with_name("quality.yaml")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Immutable, no unknown keys, every field named (as indicators.catalogue's types)."""
 
 
-class Deadline(_Strict):
+class Deadline(_Strict, kw_only=True):
     """The last day a period's figures count as on time. Set by the operator, not by any plan."""
 
     months_after: int
@@ -30,7 +30,7 @@ class Deadline(_Strict):
         return self.day if self.day is not None else settings().figures_due_day
 
 
-class Thresholds(_Strict):
+class Thresholds(_Strict, kw_only=True):
     window_months: int
     completeness_min: float
     timeliness_min: float
@@ -44,13 +44,13 @@ class Thresholds(_Strict):
     min_series: int
 
 
-class Weights(_Strict):
+class Weights(_Strict, kw_only=True):
     completeness: float
     timeliness: float
     unflagged: float
 
 
-class QualityConfig(_Strict):
+class QualityConfig(_Strict, kw_only=True):
     calendar: dict[str, Deadline]
     thresholds: Thresholds
     score_weights: Weights
@@ -70,4 +70,4 @@ class QualityConfig(_Strict):
 @lru_cache(maxsize=4)
 def load_config(path: Path = CONFIG_FILE) -> QualityConfig:
     with open(path, encoding="utf-8") as f:
-        return QualityConfig.model_validate(yaml.safe_load(f))
+        return msgspec.convert(yaml.safe_load(f), QualityConfig)
