@@ -83,11 +83,12 @@ def _commune_provinces() -> list[tuple[str, str]]:
 def communes() -> pd.DataFrame:
     """code (5 digits), name, short name, type, province_code, lat, lon."""
     with sqlite3.connect(f"file:{_communes_db()}?mode=ro", uri=True) as conn:
-        df = pd.read_sql_query(
+        cursor = conn.execute(
             "select wardCode as code, ward as name, wardShort as short_name, wardType as type,"
             " provinceCode as province_code, wardLat as lat, wardLon as lon"
-            " from admin_units order by wardCode", conn)
-    return df
+            " from admin_units order by wardCode")
+        # the same frame as pd.read_sql_query, without importing pandas' SQL layer (0.006 s of a first ingest)
+        return pd.DataFrame(cursor.fetchall(), columns=[column[0] for column in cursor.description])
 
 
 @lru_cache(maxsize=1)
