@@ -175,6 +175,8 @@ def province_code(text: object) -> str | None:
     s = str(text).strip()
     if s.endswith(".0"):
         s = s[:-2]
+    if not s:
+        return None  # a file without a province column: no name keys to build (0.01 s)
     if s.isdigit():
         code = s.zfill(2)
         return code if code in _province_codes() else None

@@ -120,6 +120,21 @@ def test_a_mixed_file_loads_its_open_rows_and_holds_the_correction(db):
     assert any(line[3].endswith("; 1 corrections pending") for line in _log(db))
 
 
+def test_a_load_held_for_a_jump_says_the_correction_that_would_wait_and_stores_nothing(db):
+    # 2026-08 is closed (a correction, 95.2 -> 95.8); 2026-11 jumps from 95.5 to 9.55 (a slip).
+    slip = csv_bytes([HEADER, ["insurance_coverage", "66", "2026-08", "95.8"],
+                      ["insurance_coverage", "66", "2026-11", "9.55"]])
+    lan = accounts.find(db, "lan")
+    held = _submit(db, slip, "slip.csv", lan)
+    assert (held.status, held.submission_id, held.dry_run, len(held.warnings)) == ("warnings", None, False, 1)
+    assert [(c.id, c.row, c.period, c.value, c.current_value) for c in held.pending] == [(None, 2, "2026-08", 95.8, 95.2)]
+    assert _shown(db) == 95.2 and pending(Store(db)).empty          # nothing stored, nothing waiting yet
+    assert ("lan", "submission", "warnings", "1 warnings; nothing loaded") in _log(db)
+    loaded = _submit(db, slip, "slip.csv", lan, accept_warnings=True)
+    assert (loaded.status, loaded.rows, len(loaded.pending)) == ("accepted", 1, 1) and loaded.pending[0].id is not None
+    assert _shown(db) == 95.2 and _shown(db, "2026-11") == 9.55
+
+
 @pytest.mark.parametrize("who", ["uploader", "operator"])
 def test_a_wide_row_correcting_two_indicators_of_a_closed_period(db, who):
     # One spreadsheet row holds both values: each is matched to its stored one by its key.
