@@ -23,7 +23,7 @@ AreaLevel = Literal["province", "commune"]
 YearBasis = Literal["quote", "sentence", "section", "assumed"]
 _JOINED = re.compile(r"\.\.\.|…")
 NonEmpty = Annotated[str, Meta(min_length=1)]
-Code = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]+$")]
+Code = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]+\Z")]  # msgspec searches with `re`: `$` would pass a final newline
 Year = Annotated[int, Meta(ge=2025, le=2100)]
 
 

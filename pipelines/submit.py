@@ -8,8 +8,7 @@ and starts the quality run after an accepted load.
 
 A value that jumps from the area's previous stored one by more than its indicator's plausible step
 (pipelines.jumps) is a warning: the file is held, nothing loaded, until the uploader confirms
-(accept_warnings=True), and the audit line then says how many warnings were accepted. A load judges
-jumps under the writer lock, against the values it would meet; a dry run reads them beforehand.
+(accept_warnings=True), and the audit line then says how many warnings were accepted.
 
 A changed value for a closed period (pipelines.corrections) from an uploader is held as a pending
 correction for an admin; the file's other rows load. A file of nothing but such rows is "pending".
@@ -78,13 +77,14 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
             check_plans(actor, _documents(set(rows["task_id"])))
         except Refused as why:
             return refuse(store, name, actor, why, sha, dry_run)
-    day, jumps = today or settings_today(), []
+    day, jumps, waiting = today or settings_today(), [], []
+    if not tasks:  # the corrections that would wait are said only by a check or a held file; a load
+        jumps, waiting = foresee(store, rows, actor, day, corrections=dry_run)  # splits them in its transaction
+    if not tasks and not dry_run and jumps and not accept_warnings:
+        waiting = foresee(store, rows, actor, day, jumps=False)[1]
+    if jumps and not accept_warnings:
+        return hold(store, name, actor, jumps, rows, sha, dry_run, waiting)
     if dry_run:
-        waiting = []
-        if not tasks:
-            jumps, waiting = foresee(store, rows, actor, day)
-        if jumps and not accept_warnings:
-            return hold(store, name, actor, jumps, rows, sha, dry_run, waiting)
         return FileReport(name, "accepted", rows=len(rows), dry_run=True, rows_frame=rows, sha256=sha,
                           warnings=jumps, pending=waiting)
     phase("load")
@@ -99,19 +99,11 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
                 audit.record(conn, actor.name, "submission", "unchanged", submission_id=found[0], subject=name,
                              sha256=sha, detail=f"{found[1]} rows")
                 return FileReport(name, "unchanged", rows=found[1], submission_id=found[0], sha256=sha)
-            if not tasks:  # jumps from the values as this load finds them, under its lock (one open fewer)
-                jumps = find_jumps(rows, values.previous_values(conn, rows), catalogue())
-            if jumps and not accept_warnings:  # held: nothing loaded; the corrections that would wait are said
-                fixes = None if applies_directly(actor) else split(conn, rows, day)[1]
-                audit.record(conn, actor.name, "submission", "warnings", subject=name, sha256=sha,
-                             detail=f"{len(jumps)} warnings; nothing loaded")
-                return FileReport(name, "warnings", rows=len(rows), rows_frame=rows, sha256=sha, warnings=jumps,
-                                  pending=_pending(fixes))
             meta = SubmissionMeta(name, sha, actor.name, "tasks" if tasks else scope or "national",
                                   received_at, synthetic)
             pending, fixes = [], None
             if not tasks:
-                kept, fixes = split(conn, rows, day)
+                kept, fixes = split(conn, rows, today or settings_today())
                 if not fixes.empty and not applies_directly(actor):
                     rows, pending = kept, keep_pending(conn, fixes, name, sha, actor)
             if rows.empty:  # every row a correction waiting for an admin
@@ -145,14 +137,10 @@ def foresee(store: Store, rows, actor: Actor, today: dt.date, *, jumps: bool = T
     with store.reading() as conn:
         previous = values.previous_values(conn, rows) if jumps else None
         fixes = split(conn, rows, today)[1] if corrections and not applies_directly(actor) else None
-    return ([] if previous is None else find_jumps(rows, previous, catalogue())), _pending(fixes)
-
-
-def _pending(fixes) -> list[Pending]:
-    """The corrections `split` found, as they would wait for an admin (id None: not stored)."""
-    return [] if fixes is None else [
+    waiting = [] if fixes is None else [
         Pending(None, int(r.row_number), str(r.indicator), str(r.area_code), str(r.period), float(r.value),
                 float(r.previous_value)) for r in fixes.sort_values("row_number").itertuples()]
+    return ([] if previous is None else find_jumps(rows, previous, catalogue())), waiting
 
 
 def hold(store: Store, name: str, actor: Actor, jumps: list[Jump], rows, sha: str, dry_run: bool,

@@ -74,6 +74,10 @@ def test_malformed_catalogue_is_refused(tmp_path):
                                          "source": {"document": "NQ72", "section": "x", "quote": "y"}}]
     with pytest.raises(ValidationError):
         msgspec.convert(data, Catalogue)
+    data = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    data["indicators"][0]["code"] += "\n"                          # a code must be the whole value
+    with pytest.raises(ValidationError, match=r"matching regex .* at `\$\.indicators\[0\]\.code`"):
+        msgspec.convert(data, Catalogue)
 
 
 @pytest.mark.parametrize("package", ["indicators", "pipelines", "data"])

@@ -164,7 +164,7 @@ def test_a_one_row_ingest_imports_only_what_it_needs(tmp_path, dry_run):
     args = ["ingest", str(one), "--db", str(tmp_path / "one.duckdb"), "--json", *(["--dry-run"] if dry_run else [])]
     code = ("import sys\nfrom pipelines.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             "heavy = ('pandera', 'plotly', 'great_expectations', 'streamlit', 'scipy', 'matplotlib', "
-            "'charset_normalizer', 'python_calamine', 'pipelines.xlsx')\n"
+            "'charset_normalizer', 'python_calamine', 'pipelines.xlsx', 'pydantic')\n"
             "print('LOADED=' + ','.join(m for m in heavy if m in sys.modules))")
     out = subprocess.run([_sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
                          env={**os.environ, "NQ72_QUALITY_AFTER_INGEST": "0"}).stdout

@@ -244,3 +244,16 @@ def test_calendar_is_data():
     assert CFG.deadline(dt.date(2026, 12, 31), "month") == dt.date(2027, 1, 23)
     assert CFG.deadline(dt.date(2025, 12, 31), "year") == dt.date(2025, 12, 15)
     assert CFG.thresholds.completeness_min == 0.9 and CFG.thresholds.modified_z == 3.5
+
+
+def test_the_operators_quality_settings_read_a_quoted_number_as_a_number_and_refuse_an_unknown_key(tmp_path):
+    from pipelines.quality.config import CONFIG_FILE
+    text = CONFIG_FILE.read_text(encoding="utf-8")
+    edited = tmp_path / "quality.yaml"
+    edited.write_text(text.replace("window_months: 12", 'window_months: "12"'), encoding="utf-8")
+    assert 'window_months: "12"' in edited.read_text(encoding="utf-8")
+    assert load_config(edited).thresholds.window_months == 12
+    misspelt = tmp_path / "misspelt.yaml"   # another file: load_config keeps what it read per path
+    misspelt.write_text(text.replace("window_months: 12", "window_months: 12\n  window_month: 12"), encoding="utf-8")
+    with pytest.raises(msgspec.ValidationError, match="unknown field `window_month`"):
+        load_config(misspelt)

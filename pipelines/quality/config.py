@@ -70,4 +70,5 @@ class QualityConfig(_Strict, kw_only=True):
 @lru_cache(maxsize=4)
 def load_config(path: Path = CONFIG_FILE) -> QualityConfig:
     with open(path, encoding="utf-8") as f:
-        return msgspec.convert(yaml.safe_load(f), QualityConfig)
+        # not strict: the operator's "15" is 15, as the pydantic model this replaced read it
+        return msgspec.convert(yaml.safe_load(f), QualityConfig, strict=False)
