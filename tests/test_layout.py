@@ -21,8 +21,14 @@ def test_the_scan_sees_the_tree():
 @pytest.mark.parametrize("path", OUTSIDE_STORE, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_no_sql_outside_the_store(path):
     hits = [f"{n}: {line.strip()}" for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if SQL.search(line)]
+            if SQL.search(line) and not _bundled_dataset(path, line)]
     assert hits == [], "SQL belongs in pipelines/store/"
+
+
+def _bundled_dataset(path: Path, line: str) -> bool:
+    """The one query of another file than the product's database: the communes of
+    vietnamadminunits' own SQLite file (table admin_units), read-only by data/geography.py."""
+    return path.relative_to(ROOT).as_posix() == "data/geography.py" and "from admin_units" in line
 
 
 def test_the_pattern_finds_sql():
