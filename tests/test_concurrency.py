@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from pipelines import store
@@ -135,6 +136,41 @@ def test_an_unwritable_location_gives_a_clear_message(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "ingest", str(f), "--db", "/proc/nq72/x.duckdb"],
                           env=_env(), capture_output=True, text=True)
     assert done.returncode == 1 and "Traceback" not in done.stderr and "cannot open" in done.stderr
+
+
+def test_threads_of_one_process_open_the_database_one_connect_at_a_time(tmp_path, monkeypatch):
+    """DuckDB 2.0 could give a second thread a file's instance before its Python scans were registered
+    ("Table Function with name pandas_scan does not exist", seen in CI once): connects are serialised."""
+    import threading
+
+    db = tmp_path / "t.duckdb"
+    store.connect(db).close()
+    real, inside, most, lock = duckdb.connect, [0], [0], threading.Lock()
+
+    def slow_connect(*args, **kwargs):
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        try:
+            time.sleep(0.05)  # wide enough for the other threads to arrive
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(duckdb, "connect", slow_connect)
+
+    def read():
+        with store.opened(db, read_only=True) as conn:
+            conn.register("frame", pd.DataFrame({"a": [1]}))
+            assert store.one(conn, "select count(*) from frame")[0] == 1
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert most[0] == 1
 
 
 def test_readers_and_a_writer_in_one_process(tmp_path):
