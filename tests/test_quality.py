@@ -20,7 +20,7 @@ from data import geography
 from indicators.catalogue import Catalogue, catalogue
 from pipelines import demo
 from pipelines.quality import results
-from pipelines.quality.config import load_config
+from pipelines.quality.config import CONFIG_FILE, load_config
 from pipelines.quality.run import _flags, measure_frames, run_quality
 from pipelines.quality.suite import QualitySuiteError, run_suite
 from tests.conftest import TODAY
@@ -247,7 +247,6 @@ def test_calendar_is_data():
 
 
 def test_the_operators_quality_settings_read_a_quoted_number_as_a_number_and_refuse_an_unknown_key(tmp_path):
-    from pipelines.quality.config import CONFIG_FILE
     text = CONFIG_FILE.read_text(encoding="utf-8")
     edited = tmp_path / "quality.yaml"
     edited.write_text(text.replace("window_months: 12", 'window_months: "12"'), encoding="utf-8")

@@ -61,7 +61,7 @@ def test_header_with_diacritics_and_spaces():
 
 def test_xlsx_with_numbers_and_text_codes():
     content = xlsx_bytes([HEADER, ["insurance_coverage", "01", "2025-12", 94.7], ["life_expectancy", 1, 2024, 76.1],
-                     [None, None, None, None]])
+                          [None, None, None, None]])
     got = ok(content, "f.xlsx")
     assert list(got["area_code"]) == ["01", "01"] and list(got["period"]) == ["2025-12", "2024"]
     assert list(got["value"]) == [94.7, 76.1]
