@@ -10,6 +10,9 @@ CSV this small is read in the command's own process: pipelines.sniff); and `nq72
 into a database file (`nq72 ingest` checks a file this large in parts at once, one reading worker
 per core: pipelines.parts). `--compare DIR` runs the process rows of another checkout too (e.g. the
 commit before a change), alternating run by run, so that both are measured under the same load.
+Two floors are measured in the same runs: a process that only imports pandas and DuckDB (what any
+check of a file costs before it reads a byte), and the CPU time of every process of the 1M-row
+ingest (the fork server and its workers too: bench/whole_process.py) spread over the cores.
 
 Run: .venv/bin/python bench/ingest.py [--repeat 3] [--processes-only] [--compare DIR]
 (or `make bench`). Prints tables of medians."""
@@ -18,8 +21,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -47,9 +50,13 @@ from pipelines.submit import submit  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent
+WHOLE_PROCESS = Path(__file__).resolve().parent / "whole_process.py"
 ONE_ROW = b"indicator,area_code,period,value\nimmunization_coverage,01,2025-12,97.2\n"
 OTHER_ROW = b"indicator,area_code,period,value\nimmunization_coverage,01,2025-11,96.8\n"
 # DuckDB alone, as a process of its own: start, import, read_csv into a new database file, exit.
+FLOOR, MILLION, DUCKDB = "floor: import pandas, duckdb", "1M rows, new db", "duckdb read_csv alone"
+# The floor's imports, with the one setting nq72's command makes before it imports numpy (pipelines.cli).
+FLOOR_IMPORTS = "import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); import pandas, duckdb"
 DUCKDB_ALONE = ("import sys, duckdb; c = duckdb.connect(sys.argv[1]); "
                 "c.execute('create table t as select * from read_csv(?)', [sys.argv[2]]); c.close()")
 
@@ -135,25 +142,22 @@ def time_duckdb(path: Path, tmp: Path) -> float:
     return elapsed
 
 
-def run_process(cmd: list[str], tree: Path, expect: str | None = None) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the process itself) of one command run in `tree`, as a user's
-    shell runs it. The background quality run is off (it would load the machine during the next
-    runs) and the read timeout generous (a loaded machine is not a hostile file)."""
+def run_process(cmd: list[str], tree: Path, expect: str | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds of the process and the children it waited for, CPU seconds of every
+    process it started) of one command run in `tree`, as a user's shell runs it (through
+    bench/whole_process.py, which also reaps the fork server and its workers). The background
+    quality run is off (it would load the machine during the next runs) and the read timeout
+    generous (a loaded machine is not a hostile file)."""
     env = dict(os.environ, PYTHONPATH=str(tree), NQ72_TODAY=TODAY.isoformat(), NQ72_QUALITY_AFTER_INGEST="0",
                NQ72_READ_SECONDS="300")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.communicate()
-    wall = time.perf_counter() - t0
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = usage.ru_utime + usage.ru_stime - run_process.cpu_before
-    run_process.cpu_before = usage.ru_utime + usage.ru_stime
-    if proc.returncode != 0 or (expect is not None and expect.encode() not in out):
-        raise RuntimeError(f"{' '.join(cmd)} in {tree}: exit {proc.returncode}\n{out.decode()[-2000:]}{err.decode()[-2000:]}")
-    return wall, cpu
-
-
-run_process.cpu_before = 0.0
+    with tempfile.NamedTemporaryFile(suffix=".json") as measured:
+        proc = subprocess.run([sys.executable, str(WHOLE_PROCESS), measured.name, *cmd], cwd=tree, env=env,
+                              capture_output=True)
+        if proc.returncode != 0 or (expect is not None and expect.encode() not in proc.stdout):
+            raise RuntimeError(f"{' '.join(cmd)} in {tree}: exit {proc.returncode}\n"
+                               f"{proc.stdout.decode()[-2000:]}{proc.stderr.decode()[-2000:]}")
+        figures = json.loads(Path(measured.name).read_text())
+    return figures["wall"], figures["cpu"], figures["cpu_all"]
 
 
 def nq72(*args: str) -> list[str]:
@@ -177,20 +181,24 @@ def process_cases(tmp: Path, million: Path) -> dict[str, tuple]:
         return copy
 
     return {
+        FLOOR: (lambda i: [sys.executable, "-c", FLOOR_IMPORTS], None),
         "nq72 --help": (lambda i: nq72("--help"), "Usage"),
         "one row, --dry-run": (lambda i: nq72("ingest", str(one), "--db", checked_db(i), "--dry-run", "--json"),
                                '"status": "accepted"'),
         "one row, existing db": (lambda i: nq72("ingest", str(one), "--db", copy_of_checked(i), "--json"),
                                  '"status": "accepted"'),
         "one row, new db": (lambda i: nq72("ingest", str(one), "--db", fresh("one"), "--json"), '"status": "accepted"'),
-        "1M rows, new db": (lambda i: nq72("ingest", str(million), "--db", fresh("m"), "--json"),
+        MILLION: (lambda i: nq72("ingest", str(million), "--db", fresh("m"), "--json"),
                             '"status": "accepted"'),
-        "duckdb read_csv alone": (lambda i: [sys.executable, "-c", DUCKDB_ALONE, fresh("d"), str(million)], None),
+        DUCKDB: (lambda i: [sys.executable, "-c", DUCKDB_ALONE, fresh("d"), str(million)], None),
     }
 
 
 def bench_processes(trees: list[Path], tmp: Path, million_file: Path, repeat: int, million: bool = True) -> None:
-    """Whole-process medians per tree, the runs of the trees alternating; ratios to the first tree."""
+    """Whole-process medians per tree, the runs of the trees alternating; ratios to the first tree.
+    Beside them, two floors measured in the same runs: a process that only imports pandas and
+    DuckDB (under any check of a file, which is pandas code), and for 1M rows the CPU time of
+    every process spread over the machine's cores (the wall no packing of the work could beat)."""
     cases = process_cases(tmp, million_file)
     if not million:
         cases = {k: v for k, v in cases.items() if not k.startswith(("1M", "duckdb"))}
@@ -198,32 +206,39 @@ def bench_processes(trees: list[Path], tmp: Path, million_file: Path, repeat: in
     other.write_bytes(OTHER_ROW)
     for i, tree in enumerate(trees):  # the database a dry run checks against, made by a real ingest
         run_process(nq72("ingest", str(other), "--db", str(tmp / f"checked{i}.duckdb"), "--json"), tree)
-    walls = {(name, i): [] for name in cases for i in range(len(trees))}
-    cpus = {(name, i): [] for name in cases for i in range(len(trees))}
+    runs: dict[tuple[str, int], list[tuple[float, float, float]]] = {(n, i): [] for n in cases for i in range(len(trees))}
     for _ in range(repeat):
         for name, (command, expect) in cases.items():
             for i, tree in enumerate(trees):
-                wall, cpu = run_process(command(i), tree, expect)
-                walls[name, i].append(wall)
-                cpus[name, i].append(cpu)
-    med = {k: statistics.median(v) for k, v in walls.items()}
-    cpu = {k: statistics.median(v) for k, v in cpus.items()}
-    low = {k: min(v) for k, v in walls.items()}  # on a loaded machine, the closest to the unloaded figure
-    head = "".join(f"{f'wall s [{i}]':>13}{f'min [{i}]':>9}{f'cpu s [{i}]':>12}" for i in range(len(trees)))
+                runs[name, i].append(run_process(command(i), tree, expect))
+    med = {k: statistics.median(r[0] for r in v) for k, v in runs.items()}
+    low = {k: min(r[0] for r in v) for k, v in runs.items()}  # on a loaded machine, the closest to the unloaded figure
+    cpu = {k: statistics.median(r[1] for r in v) for k, v in runs.items()}
+    cpu_all = {k: statistics.median(r[2] for r in v) for k, v in runs.items()}
+    head = "".join(f"{f'wall s [{i}]':>13}{f'min [{i}]':>9}{f'cpu s [{i}]':>12}{f'all cpu [{i}]':>14}"
+                   for i in range(len(trees)))
     ratio_head = "".join(f"{f'[{i}]/[0]':>9}" for i in range(1, len(trees)))
-    print(f"\n{'whole process':<24}{head}{ratio_head}")
+    print(f"\n{'whole process':<30}{head}{ratio_head}")
     for name in cases:
-        cells = "".join(f"{med[name, i]:>13.2f}{low[name, i]:>9.2f}{cpu[name, i]:>12.2f}" for i in range(len(trees)))
+        cells = "".join(f"{med[name, i]:>13.2f}{low[name, i]:>9.2f}{cpu[name, i]:>12.2f}{cpu_all[name, i]:>14.2f}"
+                        for i in range(len(trees)))
         ratios = "".join(f"{med[name, i] / med[name, 0]:>9.2f}" for i in range(1, len(trees)))
-        print(f"{name:<24}{cells}{ratios}")
-    for i in range(len(trees) if million else 0):
-        print(f"[{i}] {trees[i]}: 1M rows / duckdb alone = "
-              f"{med['1M rows, new db', i] / med['duckdb read_csv alone', i]:.2f} (medians), "
-              f"{low['1M rows, new db', i] / low['duckdb read_csv alone', i]:.2f} (minima)")
+        print(f"{name:<30}{cells}{ratios}")
+    cores = os.cpu_count() or 1
+    for i in range(len(trees)):
+        floor = med[FLOOR, i]
+        print(f"[{i}] {trees[i]}: one row, --dry-run = the floor + {med['one row, --dry-run', i] - floor:.2f} s"
+              f" (floor {floor:.2f} s: {FLOOR})")
+        if million:
+            duck, ours = med[DUCKDB, i], med[MILLION, i]
+            print(f"[{i}] 1M rows / duckdb alone = {ours / duck:.2f} (medians), "
+                  f"{low[MILLION, i] / low[DUCKDB, i]:.2f} (minima); the CPU of all its processes over "
+                  f"{cores} cores = {cpu_all[MILLION, i] / cores:.2f} s = {cpu_all[MILLION, i] / cores / duck:.2f}x"
+                  f" DuckDB's wall (DuckDB alone: {cpu_all[DUCKDB, i]:.2f} CPU s)")
     print(f"medians (and minima) of {repeat} runs, trees alternating run by run; wall = the command's whole process as a shell "
-          "runs it; cpu = user + system time of that process and the children it waited for (not the read "
-          "worker's fork server); quality run after a load off (NQ72_QUALITY_AFTER_INGEST=0); "
-          f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          "runs it; cpu = user + system time of that process and the children it waited for; all cpu = of every "
+          "process it started (with the read workers' fork server and the workers); quality run after a load off "
+          f"(NQ72_QUALITY_AFTER_INGEST=0); load average at the end {os.getloadavg()[0]:.1f} on {cores} cores")
 
 
 def bench_in_process(tmp: Path, repeat: int) -> None:
