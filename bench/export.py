@@ -67,7 +67,7 @@ def main() -> None:
         for label, n, pdfs, sheets, wall, pdf_s, failed in rows:
             print(f"{label:<14}{n:>7}{pdfs:>6}{sheets:>11}{wall:>9.1f}{wall / n:>8.2f}{pdf_s:>12.1f}{failed:>8}")
         print(f"one reused browser, {args.tabs} tabs at once, formats {args.format}, server already warm;"
-              " goal: 34 provinces under 180 s")
+              " goal (issue 15): 34 provinces under 90 s")
 
 
 if __name__ == "__main__":
