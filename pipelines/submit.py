@@ -103,7 +103,7 @@ def submit(store: Store, content: bytes, name: str, actor: Actor, *, dry_run: bo
                                   received_at, synthetic)
             pending, fixes = [], None
             if not tasks:
-                kept, fixes = split(conn, rows, today or settings_today())
+                kept, fixes = split(conn, rows, day)
                 if not fixes.empty and not applies_directly(actor):
                     rows, pending = kept, keep_pending(conn, fixes, name, sha, actor)
             if rows.empty:  # every row a correction waiting for an admin
