@@ -86,11 +86,12 @@ def commune_latest(db: str, version: tuple, indicator: str, as_of: float,
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def national_series(db: str, version: tuple, indicator: str, month: str | None) -> pd.DataFrame:
-    """One indicator's national figure over time as of `month` (views.national_series): ~0.2 s on a
-    national database, once per data version rather than on every Indicator page run."""
+def national_coverage(db: str, version: tuple, indicator: str, month: str | None) -> pd.DataFrame:
+    """One indicator's figure over the provinces that sent it, every period as of `month`
+    (views.national_coverage): ~0.2 s on a national database, once per data version rather than on
+    every Indicator page run."""
     rows = province_values(db, version)
-    return views.national_series(as_of(rows[rows["indicator"] == indicator], month), catalogue()[indicator])
+    return views.national_coverage(as_of(rows[rows["indicator"] == indicator], month), catalogue()[indicator])
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

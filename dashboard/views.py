@@ -56,8 +56,15 @@ def scorecard_table(card: pd.DataFrame, cat: Catalogue, symbols: dict[str, str],
     return table.reset_index(drop=True)
 
 
-def national_series(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """The national figure over time by the indicator's rule, from each province's series."""
+# A period's figure is national only when more than this share of the provinces that usually send
+# the indicator (its best-covered period) are in it: the one province that sends first is its own
+# figure, not the country's, the same rule as the as-of month (indicators.periods.default_month).
+NATIONAL_SHARE = 0.5
+
+
+def national_coverage(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Every period's figure over the provinces that sent it, by the indicator's rule, from each
+    province's series: period, value, areas (how many provinces), t. See national_series."""
     parts = [progress_series(g, ind) for _, g in values[values["indicator"] == ind.code].groupby("area_code")]
     parts = [p for p in parts if len(p)]
     if not parts:
@@ -66,6 +73,23 @@ def national_series(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     out = combine_areas(frame, ind, geography.population(), geography.station_counts())
     out["t"] = [period_end(p) for p in out["period"]]
     return out.sort_values("t")
+
+
+def covered_periods(coverage: pd.DataFrame, share: float = NATIONAL_SHARE) -> pd.DataFrame:
+    """The periods of a national_coverage frame that enough provinces sent to call national."""
+    return coverage if coverage.empty else coverage[coverage["areas"] > share * coverage["areas"].max()]
+
+
+def national_series(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """The national figure over time by the indicator's rule: the covered periods only."""
+    return covered_periods(national_coverage(values, ind))
+
+
+def waiting_period(coverage: pd.DataFrame, national: pd.DataFrame) -> pd.Series | None:
+    """The newest period some provinces have sent that is too thin to be national yet (after the
+    last national one), with its `areas`; None when there is none."""
+    later = coverage if national.empty else coverage[coverage["t"] > national["t"].max()]
+    return None if later.empty else later.iloc[-1]
 
 
 def short_names(width: int = 9) -> dict[str, str]:

@@ -105,6 +105,23 @@ def test_indicator_page_national_aggregate(monkeypatch, small_db):
     assert at.metric[0].value == f"{expected:.1f} %".replace(".", ",")
 
 
+def test_indicator_page_national_figure_waits_for_most_provinces(monkeypatch, small_db, tmp_path):
+    """Đắk Lắk alone sends July: the page opens on July, but 'Toàn quốc' stays June's three
+    provinces and says July is too thin, rather than showing Đắk Lắk's figure as the country's."""
+    db = tmp_path / "early.duckdb"
+    shutil.copy(small_db, db)
+    with store.opened(db) as conn:
+        early = csv_bytes([HEAD, ["insurance_coverage", "66", "2026-07", "96.0"]])
+        assert load(conn, early, "early.csv", today=TODAY, actor=operator("test")).status == "accepted"
+    at = run_page(monkeypatch, db, "indicator", indicator="insurance_coverage")
+    pop = geography.population()
+    expected = (95.5 * pop["66"] + 93.0 * pop["01"] + 91.0 * pop["12"]) / (pop["66"] + pop["01"] + pop["12"])
+    assert at.metric[0].label.endswith("(2026-06)") and at.metric[0].value == f"{expected:.1f} %".replace(".", ",")
+    captions = [c.value for c in at.caption]
+    assert "Tính trên 3/34 tỉnh, thành phố có số liệu kỳ 2026-06." in captions
+    assert "Kỳ 2026-07 mới có 1/34 tỉnh, thành phố gửi số liệu: chưa đủ để tính số toàn quốc." in captions
+
+
 def test_stations_page_lists_stations_below_four(monkeypatch, small_db):
     at = run_page(monkeypatch, small_db, "stations")
     assert at.metric[0].value == "1 trạm dưới 4 bác sĩ (trên 2 trạm có số liệu)"

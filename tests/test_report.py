@@ -175,6 +175,26 @@ def test_small_database_summary_and_stations(small_db):
     assert "Đã đạt mốc 2026" in paragraph and "So với mốc 2030" in paragraph
 
 
+def test_the_national_report_waits_for_most_provinces(tmp_path):
+    """Three provinces sent June, Đắk Lắk alone July: the national report as of July states June's
+    figure over the three (population-weighted), not Đắk Lắk's July as the country's."""
+    path = tmp_path / "early.duckdb"
+    rows = [["indicator", "area_code", "period", "value"],
+            ["insurance_coverage", "66", "2025-12", "94.0"], ["insurance_coverage", "66", "2026-06", "95.5"],
+            ["insurance_coverage", "01", "2025-12", "92.0"], ["insurance_coverage", "01", "2026-06", "93.0"],
+            ["insurance_coverage", "12", "2025-12", "92.0"], ["insurance_coverage", "12", "2026-06", "91.0"],
+            ["insurance_coverage", "66", "2026-07", "96.0"]]
+    with store.opened(path) as conn:
+        assert load(conn, csv_bytes(rows), "early.csv", today=TODAY, actor=operator("test")).status == "accepted"
+    july = report.parse_report_period("2026-07")
+    built = report.build_report(report.load_data(path, july), None, july, "vi", TODAY)
+    text = paragraphs(Document(__import__("io").BytesIO(report.docx_bytes(built))))
+    pop = geography.population()
+    june = (95.5 * pop["66"] + 93.0 * pop["01"] + 91.0 * pop["12"]) / (pop["66"] + pop["01"] + pop["12"])
+    said = next(p for p in text if p.startswith("Tỷ lệ bao phủ bảo hiểm y tế của Toàn quốc đạt"))
+    assert said.startswith(f"Tỷ lệ bao phủ bảo hiểm y tế của Toàn quốc đạt {june:.1f} % (kỳ 2026-06)".replace(".", ","))
+
+
 def test_reporting_periods():
     month = report.parse_report_period("2026-10")
     assert (month.kind, month.as_of, month.due) == ("month", "2026-10", dt.date(2026, 11, 23))

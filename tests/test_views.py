@@ -133,6 +133,28 @@ def test_default_month_is_the_one_most_provinces_reported():
     assert default_month(values.iloc[0:0], 34) is None
 
 
+def test_one_early_province_is_not_the_national_figure():
+    """20 provinces sent September and October, one of them November already: the national figure
+    (population-weighted) stays October's over 20 provinces, November waits with 1 of them."""
+    codes = geography.provinces()["code"].tolist()
+    sent = {"2026-09": codes[:20], "2026-10": codes[:20], "2026-11": codes[:1]}
+    values = pd.concat([series(code, COVERAGE.code, {p: 90.0 + i / 10}) for p, cs in sent.items()
+                        for i, code in enumerate(cs)]).assign(numerator=float("nan"), denominator=float("nan"))
+    coverage = views.national_coverage(values, COVERAGE)
+    assert coverage["areas"].tolist() == [20, 20, 1] and coverage["value"].iloc[-1] == 90.0  # one province's own
+    national = views.national_series(values, COVERAGE)
+    assert national["period"].tolist() == ["2026-09", "2026-10"]
+    pop = geography.population()
+    expected = sum((90.0 + i / 10) * pop[c] for i, c in enumerate(codes[:20])) / sum(pop[c] for c in codes[:20])
+    assert national["value"].iloc[-1] == pytest.approx(expected)
+    waiting = views.waiting_period(coverage, national)
+    assert (waiting["period"], waiting["areas"]) == ("2026-11", 1)
+    assert views.waiting_period(coverage.iloc[:2], views.covered_periods(coverage.iloc[:2])) is None
+    eleven = views.covered_periods(coverage.assign(areas=[20, 20, 11]))   # more than half of the usual 20
+    assert eleven["period"].tolist() == ["2026-09", "2026-10", "2026-11"]
+    assert views.covered_periods(coverage.assign(areas=[20, 20, 10]))["period"].tolist() == ["2026-09", "2026-10"]
+
+
 def test_tile_names_are_the_names_used_everywhere():
     short = views.short_names()
     assert short["79"] == "Hồ Chí<br>Minh" and short["08"] == "Tuyên<br>Quang" and short["01"] == "Hà Nội"
