@@ -66,9 +66,11 @@ def _export_view(db: str) -> Actor | None:
     return actor
 
 
-def gate(db: str, lang: str) -> Actor:
-    """The acting user, or a log-in form and st.stop(). A session's account is looked up again on
-    every run: removed, or with a password changed since the log-in, it is logged out."""
+def gate(db: str, lang: str) -> Actor | None:
+    """The acting user, or None with the log-in form drawn: the router then stops after it has
+    registered the URL's page, so that the log-in opens the page that was asked for. A session's
+    account is looked up again on every run: removed, or with a password changed since the log-in,
+    it is logged out."""
     if mode() == "off":  # an export token still opens its view: print mode is for such views only
         return _export_view(db) or accounts.operator("demo")
     if (actor := st.session_state.get("actor")) is not None:
@@ -82,7 +84,7 @@ def gate(db: str, lang: str) -> Actor:
     if mode() == "oidc":
         return _oidc(db, lang)
     _login_form(db, lang)
-    st.stop()
+    return None
 
 
 def _login_form(db: str, lang: str) -> None:

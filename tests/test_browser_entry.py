@@ -45,7 +45,8 @@ def shot(page, name: str) -> None:
 
 
 def to_the_form(page, url: str) -> None:
-    """Log in as the Đắk Lắk uploader (the log-in lands on the Overview), then open the form."""
+    """Log in as the Đắk Lắk uploader on the form's own link (the log-in opens it), then open it from
+    the sidebar as well, as a person who followed another link would."""
     page.goto(f"{url}/nhap-so-lieu")
     page.wait_for_selector("text=Tên đăng nhập", timeout=60_000)
     page.get_by_label("Tên đăng nhập").fill("lan")
