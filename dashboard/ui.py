@@ -195,7 +195,8 @@ TABLE_CSS = """.nq72-table {border: 1px solid rgba(47, 45, 43, 0.1); border-radi
 
 def interface_style(lang: str) -> None:
     """Streamlit's file uploader writes its own English ('Upload', '200MB per file'): its words
-    are hidden and ours shown, in the reader's language, with the limit this server applies.
+    are hidden and ours shown, in the reader's language, with the limit this server applies. Its
+    text fields' English hint ('Press Enter to submit form') is hidden from a Vietnamese reader.
     And the style of every page-text table (TABLE_CSS), once per run."""
     limit = fmt.number(min(settings.settings().max_upload_mb, st.get_option("server.maxUploadSize")), lang, 0)
     hint, button = (t("uploader_hint", lang, limit=limit).replace('"', "'"), t("uploader_button", lang).replace('"', "'"))
@@ -205,6 +206,7 @@ def interface_style(lang: str) -> None:
 [data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"],
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{display: none}}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{content: "{button}"}}
+{'[data-testid="InputInstructions"] {display: none}' if lang == "vi" else ""}
 {TABLE_CSS}
 {html_charts.CSS}</style>""")
 
