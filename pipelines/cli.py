@@ -86,14 +86,16 @@ def _actor(target, user: str | None):
 
 
 def _submit_path(target, path: str, actor, province: str | None, dry_run: bool, accept_warnings: bool = False):
-    from pipelines.read import size_problem
+    from pipelines.read import max_upload_bytes, over_limit_problem, size_problem
     from pipelines.submit import reject, submit
 
     name, size = os.path.basename(path), os.path.getsize(path)
     if (too_big := size_problem(size)) is not None:  # refused unread
         return reject(target, name, actor, [too_big], 1, None, dry_run)
-    with open(path, "rb") as f:
-        content = f.read()
+    with open(path, "rb") as f:  # a pipe or a device has no size beforehand: read one byte past the limit at most
+        content = f.read(max_upload_bytes() + 1)
+    if len(content) > max_upload_bytes():
+        return reject(target, name, actor, [over_limit_problem()], 1, None, dry_run)
     return submit(target, content, name, actor, scope_province=province, dry_run=dry_run,
                   accept_warnings=accept_warnings, parts=_cores(), small_here=True)
 

@@ -358,6 +358,8 @@ TEXT: dict[str, dict[str, str]] = {
     "read_empty": {"vi": "Tệp rỗng.", "en": "The file is empty."},
     "read_too_big": {"vi": "Tệp quá lớn ({size_mb:.0f} MB); giới hạn là {limit_mb:g} MB. Hãy chia nhỏ tệp.",
                      "en": "File too large ({size_mb:.0f} MB); the limit is {limit_mb:g} MB. Split the file."},
+    "read_over_limit": {"vi": "Tệp lớn hơn giới hạn {limit_mb:g} MB. Hãy chia nhỏ tệp.",
+                        "en": "File larger than the {limit_mb:g} MB limit. Split the file."},
     "read_binary": {
         "vi": "Tệp không phải văn bản CSV hay Excel (có byte nhị phân). Hãy lưu lại dưới dạng CSV UTF-8 hoặc XLSX.",
         "en": "The file is not CSV text or Excel (it contains binary bytes). Save it as CSV UTF-8 or XLSX."},

@@ -133,12 +133,21 @@ def has_control(text: str | bytes | memoryview) -> bool:
     return pc.match_substring_regex(whole, CONTROL)[0].as_py()
 
 
+def max_upload_bytes() -> int:
+    """The largest file accepted, in bytes (NQ72_MAX_UPLOAD_MB)."""
+    return int(settings().max_upload_mb * 1024 * 1024)
+
+
+def over_limit_problem() -> Problem:
+    """A stream read up to one byte past the limit: its size is unknown, only that it is over."""
+    return file_problem("read_over_limit", limit_mb=settings().max_upload_mb)
+
+
 def size_problem(size: int) -> Problem | None:
     """The problem of a file over the upload limit, or None."""
-    limit_mb = settings().max_upload_mb
-    if size <= limit_mb * 1024 * 1024:
+    if size <= max_upload_bytes():
         return None
-    return file_problem("read_too_big", size_mb=size / 1e6, limit_mb=limit_mb)
+    return file_problem("read_too_big", size_mb=size / 1e6, limit_mb=settings().max_upload_mb)
 
 
 def decode(content: bytes) -> tuple[str, str]:

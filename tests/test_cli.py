@@ -134,6 +134,15 @@ def test_a_200_mb_file_is_refused_without_reading_it(run, tmp_path, db_path):
     assert r.exit_code == 1 and f0["status"] == "rejected" and "too large" in f0["errors"][0]["message_en"]
 
 
+def test_an_endless_stream_is_refused_after_the_limit(run, db_path, monkeypatch):
+    """/dev/zero (or a pipe) has no size beforehand: it is read one byte past the limit, no further."""
+    monkeypatch.setenv("NQ72_MAX_UPLOAD_MB", "1")
+    r = run("ingest", "/dev/zero", "--db", db_path, "--json", "--dry-run")
+    f0 = json.loads(r.stdout)["files"][0]
+    assert r.exit_code == 1 and f0["status"] == "rejected"
+    assert f0["errors"][0]["message_en"] == "File larger than the 1 MB limit. Split the file."
+
+
 def test_demo_refuses_to_overwrite(run, db_path):
     store.connect(db_path).close()
     r = CliRunner().invoke(main, ["demo", "--db", str(db_path)])
