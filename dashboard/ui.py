@@ -513,7 +513,14 @@ def drawn_when_opened(label: str, key: str, always: bool):
     container when `always` (print mode, a switch). None while it is folded."""
     if always:
         return st.container()
-    place = st.expander(label, key=key, on_change="rerun")
+    # Streamlit counts the label in an expander's identity: the language switch would make a new,
+    # folded one. The reader's choice is kept apart and given back as the new one's `expanded`.
+    remembered = f"_opened:{key}"
+
+    def remember() -> None:
+        st.session_state[remembered] = bool(st.session_state.get(key))
+
+    place = st.expander(label, expanded=st.session_state.get(remembered, False), key=key, on_change=remember)
     return place if place.open else None
 
 
