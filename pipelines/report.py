@@ -166,6 +166,7 @@ class Report:
     blocks: list[Block] = field(default_factory=list)
     appendix: list[Block] = field(default_factory=list)   # after the signature, as administrative reports do
     counts: dict[str, int] = field(default_factory=dict)   # indicators per summary status
+    waiting: dict[str, pd.Series] = field(default_factory=dict)   # national: a period too few provinces sent yet
 
     @property
     def stem(self) -> str:
@@ -218,7 +219,10 @@ def build_report(data: ReportData, code: str | None, period: ReportPeriod, lang:
     today = today or settings_today()
     place = t("national", lang) if code is None else geography.province_name(code)
     report = Report(code, place, period, lang, today, data.synthetic, _header(code, period, lang, today))
-    mine = _national_values(data.values, cat) if code is None else data.values[data.values["area_code"] == code]
+    if code is None:
+        mine, report.waiting = _national_values(data.values, cat)
+    else:
+        mine = data.values[data.values["area_code"] == code]
     scope = code or "national"
     assessed = {ind.code: _assessed(mine, ind, scope) for ind in cat.indicators}
     card = scorecard(mine, cat)
@@ -266,17 +270,21 @@ def _month_text(month: str, lang: str) -> str:
     return f"{month[5:7]}/{month[:4]}"
 
 
-def _national_values(frame: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
+def _national_values(frame: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     """The national series of every indicator by its rule (views.national_series), shaped as one
-    area's values so the same assessment applies."""
-    parts = []
+    area's values so the same assessment applies; and, by indicator, a newer period that too few
+    provinces have sent to count yet (views.waiting_period)."""
+    parts, waiting = [], {}
     for ind in cat.indicators:
-        nat = views.national_series(frame, ind)
+        coverage = views.national_coverage(frame, ind)
+        nat = views.covered_periods(coverage)
+        if (later := views.waiting_period(coverage, nat)) is not None:
+            waiting[ind.code] = later
         if len(nat):
             parts.append(nat.assign(indicator=ind.code, area_code="national",
                                     granularity=[charts.grain_of(str(p)) for p in nat["period"]]))
     cols = ["indicator", "area_code", "period", "granularity", "value", "t"]
-    return pd.concat(parts)[cols].reset_index(drop=True) if parts else pd.DataFrame(columns=cols)
+    return (pd.concat(parts)[cols].reset_index(drop=True) if parts else pd.DataFrame(columns=cols)), waiting
 
 
 @dataclass
@@ -399,6 +407,9 @@ def _indicator_blocks(report: Report, assessed: dict[str, Assessed], cat: Catalo
         a = assessed[ind.code]
         blocks.append(Heading(f"{n}. {ind.name(lang)}", 2))
         blocks.append(Para(indicator_paragraph(ind, a, report.place, lang)))
+        if (later := report.waiting.get(ind.code)) is not None:
+            blocks.append(Para(t("national_waiting", lang, period=later["period"], n=later["areas"],
+                                 total=len(geography.provinces())), "note"))
         if a.latest is not None:
             fig = charts.progress_chart(views.chart_series(a.rows, ind), a.results, ind, docs, lang)
             blocks.append(Figure(fig, t("rp_figure", lang, name=ind.name(lang), place=report.place)))

@@ -193,6 +193,7 @@ def test_the_national_report_waits_for_most_provinces(tmp_path):
     june = (95.5 * pop["66"] + 93.0 * pop["01"] + 91.0 * pop["12"]) / (pop["66"] + pop["01"] + pop["12"])
     said = next(p for p in text if p.startswith("Tỷ lệ bao phủ bảo hiểm y tế của Toàn quốc đạt"))
     assert said.startswith(f"Tỷ lệ bao phủ bảo hiểm y tế của Toàn quốc đạt {june:.1f} % (kỳ 2026-06)".replace(".", ","))
+    assert text[text.index(said) + 1] == "Kỳ 2026-07 mới có 1/34 tỉnh, thành phố gửi số liệu: chưa đủ để tính số toàn quốc."
 
 
 def test_reporting_periods():
