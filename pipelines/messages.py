@@ -227,7 +227,7 @@ TEXT: dict[str, dict[str, str]] = {
     "no_quality_run": {"vi": "Chưa có lần kiểm tra chất lượng nào. Chạy `nq72 quality` (tự chạy sau mỗi lần nộp).",
                        "en": "No quality run yet. Run `nq72 quality` (it also runs after every submission)."},
     "quality_run": {"vi": "Lần kiểm tra #{id}, {when}: {values} giá trị, {flags} cảnh báo.",
-                    "en": "Quality run #{id}, {when}: {values} values, {flags} flags."},
+                    "en": "Quality run #{id}, {when}: values checked {values}, flags {flags}."},
     "heatmap_measure": {"vi": "Bản đồ nhiệt", "en": "Heat map"},
     "completeness": {"vi": "Đầy đủ", "en": "Completeness"},
     "timeliness": {"vi": "Đúng hạn", "en": "Timeliness"},
@@ -609,7 +609,7 @@ TEXT: dict[str, dict[str, str]] = {
     "rp_commitment": {"vi": "Cam kết", "en": "Commitment"},
     "rp_why_no_indicator": {"vi": "Vì sao chưa có chỉ tiêu", "en": "Why no indicator"},
     "cli_quality_head": {"vi": "Lần kiểm tra #{id}: {values} giá trị, {flags} cảnh báo.",
-                         "en": "Quality run #{id}: {values} values, {flags} flags."},
+                         "en": "Quality run #{id}: values checked {values}, flags {flags}."},
     # Upload page (issue 13): progress by phase, the first 1,000 problems, both template layouts, task previews.
     "sheet": {"vi": "Trang tính", "en": "Sheet"},
     "first_problems": {"vi": "{shown} lỗi đầu tiên trong tổng số {total}; sửa các lỗi này rồi tải lại để xem tiếp.",
