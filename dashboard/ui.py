@@ -196,7 +196,8 @@ TABLE_CSS = """.nq72-table {border: 1px solid rgba(47, 45, 43, 0.1); border-radi
 def interface_style(lang: str) -> None:
     """Streamlit's file uploader writes its own English ('Upload', '200MB per file'): its words
     are hidden and ours shown, in the reader's language, with the limit this server applies. Its
-    text fields' English hint ('Press Enter to submit form') is hidden from a Vietnamese reader.
+    text fields' English hint ('Press Enter to submit form') is said in Vietnamese to a Vietnamese
+    reader; the character count after it stays.
     And the style of every page-text table (TABLE_CSS), once per run."""
     limit = fmt.number(min(settings.settings().max_upload_mb, st.get_option("server.maxUploadSize")), lang, 0)
     hint, button = (t("uploader_hint", lang, limit=limit).replace('"', "'"), t("uploader_button", lang).replace('"', "'"))
@@ -206,9 +207,21 @@ def interface_style(lang: str) -> None:
 [data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"],
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{display: none}}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{content: "{button}"}}
-{'[data-testid="InputInstructions"] {display: none}' if lang == "vi" else ""}
+{_input_hints(lang)}
 {TABLE_CSS}
 {html_charts.CSS}</style>""")
+
+
+def _input_hints(lang: str) -> str:
+    """CSS that writes Streamlit's text-field hint in Vietnamese: its first part is always the hint
+    (the character count, when there is one, follows it)."""
+    if lang != "vi":
+        return ""
+    hint = '[data-testid="InputInstructions"] > span:first-child'
+    return (f"{hint} {{font-size: 0}}\n"
+            f"{hint}::after {{content: \"{t('input_hint_apply', lang)}\"; font-size: 0.75rem}}\n"
+            f"[data-testid=\"stForm\"] {hint}::after {{content: \"{t('input_hint_submit', lang)}\"}}\n"
+            f"[data-testid=\"stTextArea\"] {hint}::after {{content: \"{t('input_hint_multiline', lang)}\"}}")
 
 
 def _has_dates(fig) -> bool:

@@ -56,28 +56,32 @@ def scorecard_table(card: pd.DataFrame, cat: Catalogue, symbols: dict[str, str],
     return table.reset_index(drop=True)
 
 
-# A period's figure is national only when more than this share of the provinces that usually send
-# the indicator (its best-covered period) are in it: the one province that sends first is its own
-# figure, not the country's, the same rule as the as-of month (indicators.periods.default_month).
+# A period's figure is national only when more than this share of all provinces sent it, the same
+# rule as the as-of month (indicators.periods.default_month): the few provinces that send first are
+# their own figures, not the country's.
 NATIONAL_SHARE = 0.5
 
 
 def national_coverage(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     """Every period's figure over the provinces that sent it, by the indicator's rule, from each
-    province's series: period, value, areas (how many provinces), t. See national_series."""
+    province's series: period, value, areas (how many provinces), t. One granularity, the one most
+    provinces' series use (the indicator's own frequency on a tie): a year and its fourth quarter,
+    or June and Q2, are not one period to add up. See national_series."""
     parts = [progress_series(g, ind) for _, g in values[values["indicator"] == ind.code].groupby("area_code")]
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=["period", "value", "areas", "t"])
-    frame = pd.concat(parts)
+    grains = pd.Series([p["granularity"].iloc[0] for p in parts]).value_counts()
+    grain = max(grains.index, key=lambda g: (grains[g], g == ind.frequency, g))
+    frame = pd.concat([p for p in parts if p["granularity"].iloc[0] == grain])
     out = combine_areas(frame, ind, geography.population(), geography.station_counts())
     out["t"] = [period_end(p) for p in out["period"]]
-    return out.sort_values("t")
+    return out.sort_values("t", kind="stable")
 
 
 def covered_periods(coverage: pd.DataFrame, share: float = NATIONAL_SHARE) -> pd.DataFrame:
-    """The periods of a national_coverage frame that enough provinces sent to call national."""
-    return coverage if coverage.empty else coverage[coverage["areas"] > share * coverage["areas"].max()]
+    """The periods of a national_coverage frame that more than `share` of all provinces sent."""
+    return coverage[coverage["areas"] > share * len(geography.provinces())]
 
 
 def national_series(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:

@@ -95,9 +95,9 @@ TEXT: dict[str, dict[str, str]] = {
     "highlight": {"vi": "Tô đậm tỉnh", "en": "Highlight province"},
     "national_aggregate": {"vi": "Toàn quốc (tính theo quy tắc của chỉ tiêu)", "en": "National (by the indicator's rule)"},
     "national_from": {"vi": "Tính trên {n}/{total} tỉnh, thành phố có số liệu kỳ {period}.",
-                      "en": "From the {n}/{total} provinces with figures for {period}."},
+                      "en": "From {n} of {total} provinces, those with figures for {period}."},
     "national_waiting": {"vi": "Kỳ {period} mới có {n}/{total} tỉnh, thành phố gửi số liệu: chưa đủ để tính số toàn quốc.",
-                         "en": "{period}: only {n}/{total} provinces have sent figures, too few for a national figure yet."},
+                         "en": "{period}: only {n} of {total} provinces have sent figures, too few for a national figure yet."},
     "aggregate_rule_ratio": {"vi": "tổng tử số / tổng mẫu số; nếu thiếu, bình quân gia quyền theo dân số",
                              "en": "sum of numerators / sum of denominators; else population-weighted mean"},
     "aggregate_rule_weighted_mean": {"vi": "bình quân gia quyền theo dân số", "en": "population-weighted mean"},
@@ -358,6 +358,10 @@ TEXT: dict[str, dict[str, str]] = {
     "read_empty": {"vi": "Tệp rỗng.", "en": "The file is empty."},
     "read_too_big": {"vi": "Tệp quá lớn ({size_mb:.0f} MB); giới hạn là {limit_mb:g} MB. Hãy chia nhỏ tệp.",
                      "en": "File too large ({size_mb:.0f} MB); the limit is {limit_mb:g} MB. Split the file."},
+    # Streamlit's own hint under a text field, said again in the reader's language (ui.interface_style).
+    "input_hint_apply": {"vi": "Nhấn Enter để áp dụng", "en": "Press Enter to apply"},
+    "input_hint_submit": {"vi": "Nhấn Enter để gửi", "en": "Press Enter to submit form"},
+    "input_hint_multiline": {"vi": "Nhấn Ctrl+Enter để áp dụng", "en": "Press Ctrl+Enter to apply"},
     "read_over_limit": {"vi": "Tệp lớn hơn giới hạn {limit_mb:g} MB. Hãy chia nhỏ tệp.",
                         "en": "File larger than the {limit_mb:g} MB limit. Split the file."},
     "read_binary": {

@@ -63,7 +63,9 @@ def test_the_export_button_works_with_log_in_on_and_its_token_is_used_once(serve
         assert is_log_in_form(page)
         page.get_by_label("Tên đăng nhập").fill("lan")
         page.get_by_label("Mật khẩu").fill("mat-khau-dai-1")
-        assert "Press Enter" not in page.inner_text("main")          # Streamlit's English hint, hidden in Vietnamese
+        hint = page.evaluate("""() => [...document.querySelectorAll('[data-testid="InputInstructions"] > span')].map(s =>
+            [getComputedStyle(s).fontSize, getComputedStyle(s, '::after').content, s.textContent])""")
+        assert hint == [["0px", '"Nhấn Enter để gửi"', "Press Enter to submit form"], ["12px", "none", "14/1024"]], hint
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_selector(PASSWORD, state="detached", timeout=60_000)
         wait_drawn(page)                               # the log-in opens the page its link asked for

@@ -98,27 +98,30 @@ def test_province_page_stations_share(monkeypatch, small_db):
     assert "Đã đạt" in statuses and "Đúng tiến độ" in statuses
 
 
-def test_indicator_page_national_aggregate(monkeypatch, small_db):
+def test_indicator_page_has_no_national_figure_from_three_provinces(monkeypatch, small_db):
+    """Three of 34 provinces sent insurance coverage: no 'Toàn quốc' figure, and the page says why."""
     at = run_page(monkeypatch, small_db, "indicator", indicator="insurance_coverage")
-    pop = geography.population()
-    expected = (95.5 * pop["66"] + 93.0 * pop["01"] + 91.0 * pop["12"]) / (pop["66"] + pop["01"] + pop["12"])
-    assert at.metric[0].value == f"{expected:.1f} %".replace(".", ",")
+    assert not at.metric
+    assert "Kỳ 2026-06 mới có 3/34 tỉnh, thành phố gửi số liệu: chưa đủ để tính số toàn quốc." in [c.value for c in at.caption]
 
 
-def test_indicator_page_national_figure_waits_for_most_provinces(monkeypatch, small_db, tmp_path):
-    """Đắk Lắk alone sends July: the page opens on July, but 'Toàn quốc' stays June's three
-    provinces and says July is too thin, rather than showing Đắk Lắk's figure as the country's."""
+def test_indicator_page_national_figure_waits_for_most_provinces(monkeypatch, tmp_path):
+    """18 provinces sent June, Đắk Lắk alone July: the page opens on June (most provinces' month);
+    as of July, 'Toàn quốc' is still June's 18 provinces (population-weighted) and July is named as
+    too thin, rather than Đắk Lắk's figure shown as the country's."""
+    codes = geography.provinces()["code"].tolist()[:18]
+    june = {code: 90.0 + i / 4 for i, code in enumerate(codes)}
     db = tmp_path / "early.duckdb"
-    shutil.copy(small_db, db)
+    rows = [HEAD, *[["insurance_coverage", c, "2026-06", str(v)] for c, v in june.items()],
+            ["insurance_coverage", "66", "2026-07", str(june.get("66", 95.0) + 0.5)]]
     with store.opened(db) as conn:
-        early = csv_bytes([HEAD, ["insurance_coverage", "66", "2026-07", "96.0"]])
-        assert load(conn, early, "early.csv", today=TODAY, actor=operator("test")).status == "accepted"
-    at = run_page(monkeypatch, db, "indicator", indicator="insurance_coverage")
+        assert load(conn, csv_bytes(rows), "early.csv", today=TODAY, actor=operator("test")).status == "accepted"
+    at = run_page(monkeypatch, db, "indicator", indicator="insurance_coverage", period="2026-07")
     pop = geography.population()
-    expected = (95.5 * pop["66"] + 93.0 * pop["01"] + 91.0 * pop["12"]) / (pop["66"] + pop["01"] + pop["12"])
+    expected = sum(v * pop[c] for c, v in june.items()) / sum(pop[c] for c in june)
     assert at.metric[0].label.endswith("(2026-06)") and at.metric[0].value == f"{expected:.1f} %".replace(".", ",")
     captions = [c.value for c in at.caption]
-    assert "Tính trên 3/34 tỉnh, thành phố có số liệu kỳ 2026-06." in captions
+    assert "Tính trên 18/34 tỉnh, thành phố có số liệu kỳ 2026-06." in captions
     assert "Kỳ 2026-07 mới có 1/34 tỉnh, thành phố gửi số liệu: chưa đủ để tính số toàn quốc." in captions
 
 

@@ -176,13 +176,12 @@ def test_small_database_summary_and_stations(small_db):
 
 
 def test_the_national_report_waits_for_most_provinces(tmp_path):
-    """Three provinces sent June, Đắk Lắk alone July: the national report as of July states June's
-    figure over the three (population-weighted), not Đắk Lắk's July as the country's."""
+    """18 provinces sent June, Đắk Lắk alone July: the national report as of July states June's
+    figure over the 18 (population-weighted) and says from how many, not Đắk Lắk's July as the
+    country's; July is named as too thin."""
     path = tmp_path / "early.duckdb"
-    rows = [["indicator", "area_code", "period", "value"],
-            ["insurance_coverage", "66", "2025-12", "94.0"], ["insurance_coverage", "66", "2026-06", "95.5"],
-            ["insurance_coverage", "01", "2025-12", "92.0"], ["insurance_coverage", "01", "2026-06", "93.0"],
-            ["insurance_coverage", "12", "2025-12", "92.0"], ["insurance_coverage", "12", "2026-06", "91.0"],
+    june = {code: 90.0 + i / 4 for i, code in enumerate(geography.provinces()["code"].tolist()[:18])}
+    rows = [["indicator", "area_code", "period", "value"], *[["insurance_coverage", c, "2026-06", str(v)] for c, v in june.items()],
             ["insurance_coverage", "66", "2026-07", "96.0"]]
     with store.opened(path) as conn:
         assert load(conn, csv_bytes(rows), "early.csv", today=TODAY, actor=operator("test")).status == "accepted"
@@ -190,10 +189,12 @@ def test_the_national_report_waits_for_most_provinces(tmp_path):
     built = report.build_report(report.load_data(path, july), None, july, "vi", TODAY)
     text = paragraphs(Document(__import__("io").BytesIO(report.docx_bytes(built))))
     pop = geography.population()
-    june = (95.5 * pop["66"] + 93.0 * pop["01"] + 91.0 * pop["12"]) / (pop["66"] + pop["01"] + pop["12"])
+    expected = sum(v * pop[c] for c, v in june.items()) / sum(pop[c] for c in june)
     said = next(p for p in text if p.startswith("Tỷ lệ bao phủ bảo hiểm y tế của Toàn quốc đạt"))
-    assert said.startswith(f"Tỷ lệ bao phủ bảo hiểm y tế của Toàn quốc đạt {june:.1f} % (kỳ 2026-06)".replace(".", ","))
-    assert text[text.index(said) + 1] == "Kỳ 2026-07 mới có 1/34 tỉnh, thành phố gửi số liệu: chưa đủ để tính số toàn quốc."
+    assert said.startswith(f"Tỷ lệ bao phủ bảo hiểm y tế của Toàn quốc đạt {expected:.1f} % (kỳ 2026-06)".replace(".", ","))
+    notes = text[text.index(said) + 1:text.index(said) + 3]
+    assert notes == ["Tính trên 18/34 tỉnh, thành phố có số liệu kỳ 2026-06.",
+                     "Kỳ 2026-07 mới có 1/34 tỉnh, thành phố gửi số liệu: chưa đủ để tính số toàn quốc."]
 
 
 def test_reporting_periods():

@@ -150,9 +150,31 @@ def test_one_early_province_is_not_the_national_figure():
     waiting = views.waiting_period(coverage, national)
     assert (waiting["period"], waiting["areas"]) == ("2026-11", 1)
     assert views.waiting_period(coverage.iloc[:2], views.covered_periods(coverage.iloc[:2])) is None
-    eleven = views.covered_periods(coverage.assign(areas=[20, 20, 11]))   # more than half of the usual 20
-    assert eleven["period"].tolist() == ["2026-09", "2026-10", "2026-11"]
-    assert views.covered_periods(coverage.assign(areas=[20, 20, 10]))["period"].tolist() == ["2026-09", "2026-10"]
+    eighteen = views.covered_periods(coverage.assign(areas=[20, 20, 18]))   # more than half of all 34
+    assert eighteen["period"].tolist() == ["2026-09", "2026-10", "2026-11"]
+    assert views.covered_periods(coverage.assign(areas=[20, 20, 17]))["period"].tolist() == ["2026-09", "2026-10"]
+
+
+def test_a_few_provinces_alone_make_no_national_figure():
+    """Three provinces are all that ever sent the indicator: no period is national, the newest waits."""
+    values = pd.concat([series(code, LIFE.code, {"2024": 74.0, "2025": 74.5}, "year") for code in ("66", "01", "12")])
+    coverage = views.national_coverage(values, LIFE)
+    assert coverage["areas"].tolist() == [3, 3] and views.national_series(values, LIFE).empty
+    waiting = views.waiting_period(coverage, views.covered_periods(coverage))
+    assert (waiting["period"], waiting["areas"]) == ("2025", 3)
+
+
+def test_a_national_figure_adds_up_one_granularity():
+    """20 provinces sent the 2025 check-ups as a year, 14 as 2025-Q4 (year to date): one series, the
+    year that most of them used, not a 2025 and a 2025-Q4 that end on the same day."""
+    ind = CAT["annual_checkup_coverage"]
+    codes = geography.provinces()["code"].tolist()
+    values = pd.concat([series(c, ind.code, {"2025": 50.0}, "year") for c in codes[:20]]
+                       + [series(c, ind.code, {"2025-Q4": 80.0}, "quarter") for c in codes[20:]])
+    values = values.assign(numerator=float("nan"), denominator=float("nan"))
+    coverage = views.national_coverage(values, ind)
+    assert coverage["period"].tolist() == ["2025"] and coverage["areas"].tolist() == [20]
+    assert coverage["value"].iloc[0] == pytest.approx(50.0)
 
 
 def test_tile_names_are_the_names_used_everywhere():
