@@ -95,7 +95,7 @@ TEXT: dict[str, dict[str, str]] = {
     "highlight": {"vi": "Tô đậm tỉnh", "en": "Highlight province"},
     "national_aggregate": {"vi": "Toàn quốc (tính theo quy tắc của chỉ tiêu)", "en": "National (by the indicator's rule)"},
     "national_from": {"vi": "Tính trên {n}/{total} tỉnh, thành phố có số liệu kỳ {period}.",
-                      "en": "From {n} of {total} provinces, those with figures for {period}."},
+                      "en": "From the {n} of {total} provinces that sent figures for {period}."},
     "national_waiting": {"vi": "Kỳ {period} mới có {n}/{total} tỉnh, thành phố gửi số liệu: chưa đủ để tính số toàn quốc.",
                          "en": "{period}: only {n} of {total} provinces have sent figures, too few for a national figure yet."},
     "aggregate_rule_ratio": {"vi": "tổng tử số / tổng mẫu số; nếu thiếu, bình quân gia quyền theo dân số",
