@@ -97,7 +97,7 @@ TEXT: dict[str, dict[str, str]] = {
     "national_from": {"vi": "Tính trên {n}/{total} tỉnh, thành phố có số liệu kỳ {period}.",
                       "en": "From the {n} of {total} provinces that sent figures for {period}."},
     "national_waiting": {"vi": "Kỳ {period} mới có {n}/{total} tỉnh, thành phố gửi số liệu: chưa đủ để tính số toàn quốc.",
-                         "en": "{period}: only {n} of {total} provinces have sent figures, too few for a national figure yet."},
+                         "en": "{period}: only {n} of {total} provinces sent figures so far, too few for a national figure."},
     "aggregate_rule_ratio": {"vi": "tổng tử số / tổng mẫu số; nếu thiếu, bình quân gia quyền theo dân số",
                              "en": "sum of numerators / sum of denominators; else population-weighted mean"},
     "aggregate_rule_weighted_mean": {"vi": "bình quân gia quyền theo dân số", "en": "population-weighted mean"},
