@@ -66,7 +66,7 @@ def national_coverage(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     """Every period's figure over the provinces that sent it, by the indicator's rule, from each
     province's series: period, value, areas (how many provinces), t. One granularity, the one most
     provinces' series use (the indicator's own frequency on a tie): a year and its fourth quarter,
-    or June and Q2, are not one period to add up. See national_series."""
+    or June and Q2, are not one period to add up. See covered_periods."""
     parts = [progress_series(g, ind) for _, g in values[values["indicator"] == ind.code].groupby("area_code")]
     parts = [p for p in parts if len(p)]
     if not parts:
@@ -84,16 +84,23 @@ def covered_periods(coverage: pd.DataFrame, share: float = NATIONAL_SHARE) -> pd
     return coverage[coverage["areas"] > share * len(geography.provinces())]
 
 
-def national_series(values: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """The national figure over time by the indicator's rule: the covered periods only."""
-    return covered_periods(national_coverage(values, ind))
-
-
 def waiting_period(coverage: pd.DataFrame, national: pd.DataFrame) -> pd.Series | None:
     """The newest period some provinces have sent that is too thin to be national yet (after the
     last national one), with its `areas`; None when there is none."""
     later = coverage if national.empty else coverage[coverage["t"] > national["t"].max()]
     return None if later.empty else later.iloc[-1]
+
+
+def national_notes(coverage: pd.DataFrame, national: pd.DataFrame, lang: str, whole_too: bool = True) -> list[str]:
+    """What a reader is told beside a national figure: from how many provinces its latest period is
+    (unless `whole_too` is False and all of them are in it), and a newer period too thin to count."""
+    total, notes = len(geography.provinces()), []
+    if len(national) and (whole_too or national["areas"].iloc[-1] < total):
+        latest = national.iloc[-1]
+        notes.append(t("national_from", lang, n=latest["areas"], total=total, period=latest["period"]))
+    if (later := waiting_period(coverage, national)) is not None:
+        notes.append(t("national_waiting", lang, period=later["period"], n=later["areas"], total=total))
+    return notes
 
 
 def short_names(width: int = 9) -> dict[str, str]:

@@ -166,8 +166,7 @@ class Report:
     blocks: list[Block] = field(default_factory=list)
     appendix: list[Block] = field(default_factory=list)   # after the signature, as administrative reports do
     counts: dict[str, int] = field(default_factory=dict)   # indicators per summary status
-    national_from: dict[str, pd.Series] = field(default_factory=dict)   # national: the latest figure's period and provinces
-    waiting: dict[str, pd.Series] = field(default_factory=dict)   # national: a period too few provinces sent yet
+    notes: dict[str, list[str]] = field(default_factory=dict)   # national: from how many provinces, by indicator
 
     @property
     def stem(self) -> str:
@@ -221,7 +220,7 @@ def build_report(data: ReportData, code: str | None, period: ReportPeriod, lang:
     place = t("national", lang) if code is None else geography.province_name(code)
     report = Report(code, place, period, lang, today, data.synthetic, _header(code, period, lang, today))
     if code is None:
-        mine, report.national_from, report.waiting = _national_values(data.values, cat)
+        mine, report.notes = _national_values(data.values, cat, lang)
     else:
         mine = data.values[data.values["area_code"] == code]
     scope = code or "national"
@@ -271,24 +270,20 @@ def _month_text(month: str, lang: str) -> str:
     return f"{month[5:7]}/{month[:4]}"
 
 
-def _national_values(frame: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, dict[str, pd.Series], dict[str, pd.Series]]:
-    """The national series of every indicator by its rule (views.national_series), shaped as one
-    area's values so the same assessment applies; and, by indicator, its latest period when some
-    provinces are missing from it, and a newer period too few provinces have sent to count yet
-    (views.waiting_period), each with its `areas`."""
-    parts, partial, waiting = [], {}, {}
+def _national_values(frame: pd.DataFrame, cat: Catalogue, lang: str) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The national series of every indicator by its rule (views.covered_periods), shaped as one
+    area's values so the same assessment applies; and, by indicator, the notes that say from how
+    many provinces when some are missing (views.national_notes)."""
+    parts, notes = [], {}
     for ind in cat.indicators:
         coverage = views.national_coverage(frame, ind)
         nat = views.covered_periods(coverage)
-        if (later := views.waiting_period(coverage, nat)) is not None:
-            waiting[ind.code] = later
+        notes[ind.code] = views.national_notes(coverage, nat, lang, whole_too=False)
         if len(nat):
-            if nat["areas"].iloc[-1] < len(geography.provinces()):
-                partial[ind.code] = nat.iloc[-1]
             parts.append(nat.assign(indicator=ind.code, area_code="national",
                                     granularity=[charts.grain_of(str(p)) for p in nat["period"]]))
     cols = ["indicator", "area_code", "period", "granularity", "value", "t"]
-    return (pd.concat(parts)[cols].reset_index(drop=True) if parts else pd.DataFrame(columns=cols)), partial, waiting
+    return (pd.concat(parts)[cols].reset_index(drop=True) if parts else pd.DataFrame(columns=cols)), notes
 
 
 @dataclass
@@ -411,12 +406,7 @@ def _indicator_blocks(report: Report, assessed: dict[str, Assessed], cat: Catalo
         a = assessed[ind.code]
         blocks.append(Heading(f"{n}. {ind.name(lang)}", 2))
         blocks.append(Para(indicator_paragraph(ind, a, report.place, lang)))
-        if (latest := report.national_from.get(ind.code)) is not None:
-            blocks.append(Para(t("national_from", lang, n=latest["areas"], total=len(geography.provinces()),
-                                 period=latest["period"]), "note"))
-        if (later := report.waiting.get(ind.code)) is not None:
-            blocks.append(Para(t("national_waiting", lang, period=later["period"], n=later["areas"],
-                                 total=len(geography.provinces())), "note"))
+        blocks.extend(Para(note, "note") for note in report.notes.get(ind.code, []))
         if a.latest is not None:
             fig = charts.progress_chart(views.chart_series(a.rows, ind), a.results, ind, docs, lang)
             blocks.append(Figure(fig, t("rp_figure", lang, name=ind.name(lang), place=report.place)))

@@ -142,7 +142,7 @@ def test_one_early_province_is_not_the_national_figure():
                         for i, code in enumerate(cs)]).assign(numerator=float("nan"), denominator=float("nan"))
     coverage = views.national_coverage(values, COVERAGE)
     assert coverage["areas"].tolist() == [20, 20, 1] and coverage["value"].iloc[-1] == 90.0  # one province's own
-    national = views.national_series(values, COVERAGE)
+    national = views.covered_periods(coverage)
     assert national["period"].tolist() == ["2026-09", "2026-10"]
     pop = geography.population()
     expected = sum((90.0 + i / 10) * pop[c] for i, c in enumerate(codes[:20])) / sum(pop[c] for c in codes[:20])
@@ -159,7 +159,7 @@ def test_a_few_provinces_alone_make_no_national_figure():
     """Three provinces are all that ever sent the indicator: no period is national, the newest waits."""
     values = pd.concat([series(code, LIFE.code, {"2024": 74.0, "2025": 74.5}, "year") for code in ("66", "01", "12")])
     coverage = views.national_coverage(values, LIFE)
-    assert coverage["areas"].tolist() == [3, 3] and views.national_series(values, LIFE).empty
+    assert coverage["areas"].tolist() == [3, 3] and views.covered_periods(coverage).empty
     waiting = views.waiting_period(coverage, views.covered_periods(coverage))
     assert (waiting["period"], waiting["areas"]) == ("2025", 3)
 

@@ -43,9 +43,8 @@ c1, c2 = st.columns(2)
 if last_national is not None:
     c1.metric(f"{t('national_aggregate', lang)} ({last_national['period']})",
               views.value_text(last_national["value"], ind, lang))
-    c1.caption(t("national_from", lang, n=last_national["areas"], total=len(provinces), period=last_national["period"]))
-if (waiting := views.waiting_period(coverage, national)) is not None:
-    c1.caption(t("national_waiting", lang, period=waiting["period"], n=waiting["areas"], total=len(provinces)))
+for note in views.national_notes(coverage, national, lang):
+    c1.caption(note)
 c2.caption(t(f"aggregate_rule_{ind.across_areas}", lang))
 unit = fmt.unit_label(ind.unit, lang)
 marks = views.ranking_marks(card, ind, None if last_national is None else float(last_national["value"]), lang)
