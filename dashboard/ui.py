@@ -218,10 +218,10 @@ def _input_hints(lang: str) -> str:
     if lang != "vi":
         return ""
     hint = '[data-testid="InputInstructions"] > span:first-child'
-    return (f"{hint} {{font-size: 0}}\n"
-            f"{hint}::after {{content: \"{t('input_hint_apply', lang)}\"; font-size: 0.75rem}}\n"
-            f"[data-testid=\"stForm\"] {hint}::after {{content: \"{t('input_hint_submit', lang)}\"}}\n"
-            f"[data-testid=\"stTextArea\"] {hint}::after {{content: \"{t('input_hint_multiline', lang)}\"}}")
+    return f"""{hint} {{font-size: 0}}
+{hint}::after {{content: "{t('input_hint_apply', lang)}"; font-size: 0.75rem}}
+[data-testid="stForm"] {hint}::after {{content: "{t('input_hint_submit', lang)}"}}
+[data-testid="stTextArea"] {hint}::after {{content: "{t('input_hint_multiline', lang)}"}}"""
 
 
 def _has_dates(fig) -> bool:

@@ -92,9 +92,10 @@ def _submit_path(target, path: str, actor, province: str | None, dry_run: bool, 
     name, size = os.path.basename(path), os.path.getsize(path)
     if (too_big := size_problem(size)) is not None:  # refused unread
         return reject(target, name, actor, [too_big], 1, None, dry_run)
+    limit = max_upload_bytes()
     with open(path, "rb") as f:  # a pipe or a device has no size beforehand: read one byte past the limit at most
-        content = f.read(max_upload_bytes() + 1)
-    if len(content) > max_upload_bytes():
+        content = f.read(limit + 1)
+    if len(content) > limit:
         return reject(target, name, actor, [over_limit_problem()], 1, None, dry_run)
     return submit(target, content, name, actor, scope_province=province, dry_run=dry_run,
                   accept_warnings=accept_warnings, parts=_cores(), small_here=True)

@@ -127,20 +127,22 @@ def test_an_opened_chart_stays_open_across_the_language_switch(server, browser):
     """The Indicator page's trends, opened in Vietnamese, stay open in English; folded in English,
     they stay folded back in Vietnamese (Streamlit makes a new expander when its label changes)."""
     page = open_page(browser, f"{server}/chi-tieu?indicator=insurance_coverage")
-    opened = '[data-testid="stExpander"] details[open]'
+
+    def switch(language: str, label: str) -> tuple[int, int]:
+        """Switch the language; the open expanders and the charts drawn once the page has redrawn."""
+        page.get_by_text(language, exact=True).click()
+        page.wait_for_selector(f"text={label}", timeout=60_000)
+        wait_drawn(page)
+        return (page.locator('[data-testid="stExpander"] details[open]').count(),
+                page.locator('[data-testid="stPlotlyChart"]').count())
+
     try:
         page.get_by_text("Biểu đồ diễn biến của từng tỉnh").first.click()
         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
-        page.get_by_text("English", exact=True).click()
-        page.wait_for_selector("text=Chart: the trend of each province", timeout=60_000)
-        wait_drawn(page)
-        assert page.locator(opened).count() == 1 and page.locator('[data-testid="stPlotlyChart"]').count() == 1
+        assert switch("English", "Chart: the trend of each province") == (1, 1)
         page.get_by_text("Chart: the trend of each province").first.click()
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stPlotlyChart\"]')", timeout=60_000)
-        page.get_by_text("Tiếng Việt", exact=True).click()
-        page.wait_for_selector("text=Biểu đồ diễn biến của từng tỉnh", timeout=60_000)
-        wait_drawn(page)
-        assert page.locator(opened).count() == 0 and page.locator('[data-testid="stPlotlyChart"]').count() == 0
+        assert switch("Tiếng Việt", "Biểu đồ diễn biến của từng tỉnh") == (0, 0)
     finally:
         page.close()
 
